@@ -1,0 +1,24 @@
+#include "app/cli/command.h"
+
+#include <ostream>
+
+namespace kenes::app {
+
+// One line per sub-command; the implementations live in app/cli/cmd_*.cpp.
+int runDb(CliContext& ctx);
+
+const std::vector<Command>& commands() {
+    static const std::vector<Command> list = {
+        {"db", "db list | db dump NAME", "inspect the local store", runDb},
+    };
+    return list;
+}
+
+void printUsage(std::ostream& out) {
+    out << "Usage:\n"
+        << "  kenes                          open the desktop app\n"
+        << "  kenes --data DIR COMMAND ...   run a command on another data directory\n";
+    for (const auto& c : commands()) out << "  kenes " << c.usage << "\n      " << c.summary << "\n";
+}
+
+}  // namespace kenes::app
