@@ -1,0 +1,141 @@
+// One side of a replication: a local storage::Database or a remote CouchDB-compatible database.
+// The replicator only talks to this interface, so every direction (local→remote, remote→local,
+// local→local, remote→remote) is the same code.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "storage/store.h"
+#include "sync/http_client.h"
+#include "sync/sync_error.h"
+
+namespace kenes::sync {
+
+// One row of a changes feed. `seq` is opaque: stored and echoed, never interpreted.
+struct ChangeEntry {
+    Json seq;
+    std::string id;
+    std::vector<std::string> revs;  // every leaf revision (style=all_docs)
+    bool deleted = false;
+};
+
+struct ChangesPage {
+    std::vector<ChangeEntry> results;
+    Json lastSeq;                    // opaque; the `since` of the next page
+    std::optional<uint64_t> pending;  // changes left after this page, when the peer says
+};
+
+// The revisions fetched for one replication batch: documents carrying _revisions, plus the
+// revisions the source refused or could not find ({"id","rev","error","reason"} objects).
+struct FetchResult {
+    std::vector<Json> docs;
+    std::vector<Json> errors;
+};
+
+// Where a document goes when it crosses between two endpoints (see Replicator::crossDevice).
+enum class Locality { Local, Remote };
+
+// Contract: every method either succeeds or throws SyncError (Auth for 401/403, retryable kinds
+// for trouble worth another attempt). Not thread-safe except cancel().
+class Endpoint {
+public:
+    virtual ~Endpoint() = default;
+
+    virtual Locality locality() const = 0;
+    // A stable description of this database for replication ids ("local:<uuid>", "<url>/<db>|user").
+    virtual std::string identity() = 0;
+    // A human name for messages ("library", "https://hub.local:5984/events").
+    virtual std::string displayName() const = 0;
+
+    // Database information (doc_count, update_seq, ...); when `create` is set a missing database
+    // is created first. 404 (ErrorKind::Http) when it does not exist.
+    virtual Json info(bool create) = 0;
+
+    // _local documents (id without the "_local/" prefix). getLocal: nullopt when absent.
+    virtual std::optional<Json> getLocal(const std::string& id) = 0;
+    virtual void putLocal(const std::string& id, Json body) = 0;
+
+    virtual ChangesPage changes(const Json& since, size_t limit) = 0;
+    // Blocks until there may be changes after `since` or the timeout passes (continuous mode).
+    virtual bool waitForChanges(const Json& since, std::chrono::milliseconds timeout) = 0;
+    virtual storage::RevsDiffResult revsDiff(const storage::RevsDiffRequest& request) = 0;
+    // Each (id, rev) with its full _revisions history; latest=true semantics when supported.
+    virtual FetchResult fetch(const std::vector<std::pair<std::string, std::string>>& idRevs) = 0;
+    // Merges revisions as given (new_edits=false). Returns only the rows that failed.
+    virtual std::vector<storage::BulkResult> writeRevisions(const std::vector<Json>& docs) = 0;
+
+    virtual void cancel() {}
+    virtual uint64_t requestCount() const { return 0; }
+};
+
+// A database of the local store. Seqs are the store's integers.
+class LocalEndpoint : public Endpoint {
+public:
+    explicit LocalEndpoint(std::shared_ptr<storage::Database> database);
+    Locality locality() const override { return Locality::Local; }
+    std::string identity() override;
+    std::string displayName() const override;
+    Json info(bool create) override;
+    std::optional<Json> getLocal(const std::string& id) override;
+    void putLocal(const std::string& id, Json body) override;
+    ChangesPage changes(const Json& since, size_t limit) override;
+    bool waitForChanges(const Json& since, std::chrono::milliseconds timeout) override;
+    storage::RevsDiffResult revsDiff(const storage::RevsDiffRequest& request) override;
+    FetchResult fetch(const std::vector<std::pair<std::string, std::string>>& idRevs) override;
+    std::vector<storage::BulkResult> writeRevisions(const std::vector<Json>& docs) override;
+
+    storage::Database& database() { return *m_db; }
+
+private:
+    std::shared_ptr<storage::Database> m_db;
+};
+
+// A database on a CouchDB-compatible server (CouchDB 1.6–3.x, PouchDB Server, kenes hub).
+// `databaseUrl` is "http(s)://[user:pass@]host[:port][/prefix]/dbname".
+class RemoteEndpoint : public Endpoint {
+public:
+    RemoteEndpoint(const std::string& databaseUrl, HttpOptions options = {});
+    Locality locality() const override { return Locality::Remote; }
+    std::string identity() override;
+    std::string displayName() const override;
+    Json info(bool create) override;
+    std::optional<Json> getLocal(const std::string& id) override;
+    void putLocal(const std::string& id, Json body) override;
+    ChangesPage changes(const Json& since, size_t limit) override;
+    bool waitForChanges(const Json& since, std::chrono::milliseconds timeout) override;
+    storage::RevsDiffResult revsDiff(const storage::RevsDiffRequest& request) override;
+    FetchResult fetch(const std::vector<std::pair<std::string, std::string>>& idRevs) override;
+    std::vector<storage::BulkResult> writeRevisions(const std::vector<Json>& docs) override;
+    void cancel() override { m_client.cancel(); }
+    uint64_t requestCount() const override { return m_client.requestCount(); }
+
+    HttpClient& client() { return m_client; }
+    const std::string& databaseName() const { return m_dbName; }
+    // False once the server turned out to lack _bulk_get (then documents are fetched one by one).
+    bool bulkGetSupported() const { return m_bulkGet; }
+
+private:
+    std::string docPath(const std::string& id) const;
+    FetchResult fetchOneByOne(const std::vector<std::pair<std::string, std::string>>& idRevs);
+
+    std::string m_dbName;
+    std::string m_dbPath;  // "/" + encoded name
+    HttpClient m_client;
+    bool m_bulkGet = true;
+    std::map<std::string, std::string> m_localRevs;  // last known _rev of each _local document
+};
+
+// Splits "scheme://host/prefix/db" into the server part and the (decoded) database name.
+std::pair<std::string, std::string> splitDatabaseUrl(const std::string& databaseUrl);
+// Whether `text` is an http(s) URL rather than a local database name.
+bool isRemoteUrl(const std::string& text);
+
+}  // namespace kenes::sync
