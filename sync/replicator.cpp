@@ -1,0 +1,312 @@
+// Replicator: the CouchDB replication protocol (see replicator.h; docs.couchdb.org,
+// "Replication Protocol"): verify peers → find the common checkpoint → changes → revs_diff →
+// fetch missing revisions with their history → write them with new_edits=false → checkpoint.
+#include "sync/replicator.h"
+
+#include <sodium.h>
+
+#include <ctime>
+#include <random>
+#include <set>
+#include <thread>
+
+namespace kenes::sync {
+
+namespace {
+
+constexpr size_t kHistoryLimit = 50;
+constexpr const char* kReplicator = "kenes";
+
+std::string hex(const unsigned char* data, size_t n) {
+    static const char* digits = "0123456789abcdef";
+    std::string out;
+    for (size_t i = 0; i < n; ++i) {
+        out += digits[data[i] >> 4];
+        out += digits[data[i] & 15];
+    }
+    return out;
+}
+
+std::string randomId() {
+    static const int ready = sodium_init();
+    (void)ready;
+    unsigned char bytes[16];
+    randombytes_buf(bytes, sizeof bytes);
+    return hex(bytes, sizeof bytes);
+}
+
+std::string httpDate() {
+    std::time_t now = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    char buf[64];
+    std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+    return buf;
+}
+
+std::string sessionOf(const Json& log) {
+    return log.contains("session_id") && log["session_id"].is_string() ? log["session_id"].get<std::string>() : "";
+}
+
+const Json& historyOf(const Json& log) {
+    static const Json empty = Json::array();
+    return log.contains("history") && log["history"].is_array() ? log["history"] : empty;
+}
+
+bool historyHasSession(const Json& history, const std::string& session) {
+    for (const auto& entry : history)
+        if (entry.is_object() && entry.value("session_id", "") == session) return true;
+    return false;
+}
+
+// CouchDB's compare_rep_history: walk both histories newest first, alternating, and take the
+// recorded_seq of the first entry whose session the other side also recorded.
+Json compareHistories(const Json& source, const Json& target) {
+    size_t n = std::max(source.size(), target.size());
+    for (size_t i = 0; i < n; ++i) {
+        if (i < source.size() && source[i].is_object() &&
+            historyHasSession(target, source[i].value("session_id", "")))
+            return source[i].value("recorded_seq", Json(0));
+        if (i < target.size() && target[i].is_object() &&
+            historyHasSession(source, target[i].value("session_id", "")))
+            return target[i].value("recorded_seq", Json(0));
+    }
+    return Json(0);
+}
+
+}  // namespace
+
+Replicator::Replicator(Endpoint& source, Endpoint& target, ReplicationOptions options)
+    : m_source(source), m_target(target), m_options(std::move(options)) {
+    if (m_options.batchSize == 0) m_options.batchSize = 500;
+    if (m_options.maxAttempts < 1) m_options.maxAttempts = 1;
+    bool localSource = source.locality() == Locality::Local;
+    bool localTarget = target.locality() == Locality::Local;
+    m_passage = localSource ? (localTarget ? Passage::Within : Passage::Leaving)
+                            : (localTarget ? Passage::Entering : Passage::Between);
+}
+
+std::string Replicator::makeReplicationId(const std::string& sourceIdentity, const std::string& targetIdentity) {
+    static const int ready = sodium_init();
+    (void)ready;
+    std::string input = "kenes-replication/1\n" + sourceIdentity + "\n" + targetIdentity + "\n";
+    unsigned char digest[16];
+    crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char*>(input.data()), input.size(),
+                       nullptr, 0);
+    return hex(digest, sizeof digest);
+}
+
+std::string Replicator::replicationId() const {
+    std::lock_guard lock(m_mutex);
+    return m_id;
+}
+
+ReplicationProgress Replicator::progress() const {
+    std::lock_guard lock(m_mutex);
+    return m_progress;
+}
+
+void Replicator::update(const std::function<void(ReplicationProgress&)>& f) {
+    std::lock_guard lock(m_mutex);
+    f(m_progress);
+}
+
+void Replicator::cancel() {
+    m_cancelled.store(true);
+    m_source.cancel();
+    m_target.cancel();
+    std::lock_guard lock(m_mutex);
+    m_wake.notify_all();
+}
+
+void Replicator::sleepFor(std::chrono::milliseconds delay) {
+    std::unique_lock lock(m_mutex);
+    m_wake.wait_for(lock, delay, [&] { return m_cancelled.load(); });
+}
+
+template <typename F>
+auto Replicator::withRetry(const char* step, F&& f) -> decltype(f()) {
+    static thread_local std::mt19937 rng{std::random_device{}()};
+    auto delay = m_options.initialBackoff;
+    for (int attempt = 1;; ++attempt) {
+        if (m_cancelled.load()) throw SyncError(ErrorKind::Cancelled, "replication cancelled");
+        try {
+            try {
+                return f();
+            } catch (const Json::exception& e) {
+                throw SyncError(ErrorKind::Protocol, std::string("unexpected answer while ") + step + " (" + e.what() + ")");
+            }
+        } catch (const SyncError& e) {
+            if (e.kind() == ErrorKind::Cancelled || m_cancelled.load())
+                throw SyncError(ErrorKind::Cancelled, "replication cancelled");
+            if (!e.retryable()) throw;
+            if (attempt >= m_options.maxAttempts)
+                throw SyncError(e.kind(), std::string(e.what()) + " (while " + step + "; gave up after " +
+                                              std::to_string(attempt) + " attempts)",
+                                e.status(), e.error(), e.reason());
+        }
+        update([](ReplicationProgress& p) { ++p.retries; });
+        std::uniform_real_distribution<double> jitter(0.5, 1.5);
+        auto wait = std::chrono::milliseconds(int64_t(double(delay.count()) * jitter(rng)));
+        sleepFor(std::min(wait, m_options.maxBackoff));
+        delay = std::min(delay * 2, m_options.maxBackoff);
+    }
+}
+
+Json Replicator::startingSeq(const std::optional<Json>& sourceLog, const std::optional<Json>& targetLog) {
+    if (!targetLog || !targetLog->is_object()) return Json(0);
+    // The source refused _local writes last time: the target alone holds the checkpoint.
+    if (targetLog->contains("source_checkpoint") && (*targetLog)["source_checkpoint"] == false)
+        return targetLog->value("source_last_seq", Json(0));
+    if (!sourceLog || !sourceLog->is_object()) return Json(0);
+    std::string s = sessionOf(*sourceLog), t = sessionOf(*targetLog);
+    if (!s.empty() && s == t) return sourceLog->value("source_last_seq", Json(0));
+    return compareHistories(historyOf(*sourceLog), historyOf(*targetLog));
+}
+
+std::vector<Json> Replicator::crossDevice(std::vector<Json> docs) {
+    if (!m_options.transform) return docs;
+    std::vector<Json> out;
+    out.reserve(docs.size());
+    for (auto& doc : docs) {
+        try {
+            m_options.transform(doc, m_passage);
+            out.push_back(std::move(doc));
+        } catch (const SyncError&) {
+            update([](ReplicationProgress& p) { ++p.docFailures; });
+        }
+    }
+    return out;
+}
+
+void Replicator::writeCheckpoint(const Json& seq, const Json& startSeq) {
+    ReplicationProgress p = progress();
+    Json entry = {{"session_id", m_sessionId},
+                  {"start_time", m_startTime},
+                  {"end_time", httpDate()},
+                  {"start_last_seq", startSeq},
+                  {"end_last_seq", seq},
+                  {"recorded_seq", seq},
+                  {"missing_checked", p.missingChecked},
+                  {"missing_found", p.missingFound},
+                  {"docs_read", p.docsRead},
+                  {"docs_written", p.docsWritten},
+                  {"doc_write_failures", p.docFailures}};
+    auto makeLog = [&](const std::optional<Json>& previous) {
+        Json history = Json::array({entry});
+        if (previous)
+            for (const auto& old : historyOf(*previous))
+                if (history.size() < kHistoryLimit && old.is_object() && old.value("session_id", "") != m_sessionId)
+                    history.push_back(old);
+        return Json{{"session_id", m_sessionId},
+                    {"source_last_seq", seq},
+                    {"replication_id_version", 1},
+                    {"replicator", kReplicator},
+                    {"history", history}};
+    };
+    if (m_sourceWritable) {
+        Json log = makeLog(m_sourceLog);
+        try {
+            withRetry("saving the checkpoint on the source", [&] {
+                m_source.putLocal(m_id, log);
+                return 0;
+            });
+            m_sourceLog = log;
+        } catch (const SyncError& e) {
+            if (e.kind() != ErrorKind::Auth) throw;
+            m_sourceWritable = false;  // a read-only source: checkpoint on the target only
+        }
+    }
+    Json log = makeLog(m_targetLog);
+    log["source_checkpoint"] = m_sourceWritable;
+    withRetry("saving the checkpoint on the target", [&] {
+        m_target.putLocal(m_id, log);
+        return 0;
+    });
+    m_targetLog = log;
+    update([&](ReplicationProgress& pr) { pr.lastSeq = seq; });
+}
+
+ReplicationResult Replicator::run() {
+    m_sessionId = randomId();
+    m_startTime = httpDate();
+
+    withRetry("checking the source database", [&] { return m_source.info(false); });
+    withRetry("checking the target database", [&] { return m_target.info(m_options.createTarget); });
+    std::string sourceIdentity = withRetry("identifying the source", [&] { return m_source.identity(); });
+    std::string targetIdentity = withRetry("identifying the target", [&] { return m_target.identity(); });
+    {
+        std::lock_guard lock(m_mutex);
+        m_id = makeReplicationId(sourceIdentity, targetIdentity);
+    }
+
+    try {
+        m_sourceLog = withRetry("reading the source checkpoint", [&] { return m_source.getLocal(m_id); });
+    } catch (const SyncError& e) {
+        if (e.kind() != ErrorKind::Auth) throw;
+        m_sourceLog.reset();  // not allowed to read it: behave as if absent
+    }
+    m_targetLog = withRetry("reading the target checkpoint", [&] { return m_target.getLocal(m_id); });
+    const Json startSeq = startingSeq(m_sourceLog, m_targetLog);
+    Json since = startSeq;
+    update([&](ReplicationProgress& p) { p.lastSeq = startSeq; });
+
+    for (;;) {
+        ChangesPage page = withRetry("reading changes", [&] { return m_source.changes(since, m_options.batchSize); });
+        update([&](ReplicationProgress& p) {
+            p.changesRead += page.results.size();
+            p.pending = page.pending;
+        });
+        if (page.results.empty()) {
+            if (page.lastSeq != since && !page.lastSeq.is_null()) writeCheckpoint(page.lastSeq, startSeq);
+            break;
+        }
+
+        storage::RevsDiffRequest request;
+        uint64_t checked = 0;
+        for (const auto& row : page.results) {
+            auto& revs = request[row.id];
+            for (const auto& rev : row.revs)
+                if (std::find(revs.begin(), revs.end(), rev) == revs.end()) {
+                    revs.push_back(rev);
+                    ++checked;
+                }
+        }
+        auto diff = withRetry("comparing revisions with the target", [&] { return m_target.revsDiff(request); });
+        std::vector<std::pair<std::string, std::string>> missing;
+        for (const auto& [id, entry] : diff)
+            for (const auto& rev : entry.missing) missing.emplace_back(id, rev);
+        update([&](ReplicationProgress& p) {
+            p.missingChecked += checked;
+            p.missingFound += missing.size();
+        });
+
+        if (!missing.empty()) {
+            FetchResult fetched = withRetry("fetching documents", [&] { return m_source.fetch(missing); });
+            update([&](ReplicationProgress& p) {
+                p.docsRead += fetched.docs.size();
+                p.docFailures += fetched.errors.size();
+            });
+            std::vector<Json> docs = crossDevice(std::move(fetched.docs));
+            auto failed = withRetry("writing documents", [&] { return m_target.writeRevisions(docs); });
+            update([&](ReplicationProgress& p) {
+                p.docsWritten += docs.size() - std::min(docs.size(), failed.size());
+                p.docFailures += failed.size();
+            });
+        }
+
+        since = page.lastSeq;
+        writeCheckpoint(since, startSeq);
+        bool more = page.results.size() >= m_options.batchSize || (page.pending && *page.pending > 0);
+        if (!more) break;
+    }
+
+    ReplicationResult result;
+    result.progress = progress();
+    result.startSeq = startSeq;
+    result.sessionId = m_sessionId;
+    result.checkpointedSourceToo = m_sourceWritable;
+    return result;
+}
+
+}  // namespace kenes::sync
