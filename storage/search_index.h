@@ -1,0 +1,25 @@
+// Maintenance of the search index (search_docs + the FTS5 tables search_fts, stemmed with the
+// "kenes" tokenizer, and search_tri, trigram). Internal to storage/: called by ProjectionWriter on
+// the writing connection inside the write transaction.
+#pragma once
+
+#include <string>
+
+#include "storage/model_sql.h"
+#include "storage/projection_records.h"
+
+namespace kenes::storage {
+
+std::string searchSchemaSql();
+std::string searchDropSql();
+
+void searchRemove(ModelSql& sql, const std::string& database, const std::string& docId);
+void searchDropDatabase(ModelSql& sql, const std::string& database);
+// Indexes a session from the projection tables (title, abstract, track, speakers' names), one row
+// per language. The session's previous rows must have been removed.
+void searchIndexSession(ModelSql& sql, const std::string& database, const std::string& sessionId);
+// Indexes a standard (title, summary, preamble) and each article, one row per language.
+void searchIndexStandard(ModelSql& sql, const std::string& database, const StandardRecord& standard);
+void searchIndexNote(ModelSql& sql, const std::string& database, const NoteRecord& note);
+
+}  // namespace kenes::storage

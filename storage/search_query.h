@@ -1,0 +1,37 @@
+// Turning text a person typed into safe FTS5 queries. Internal to storage/search*.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "storage/model_sql.h"
+#include "storage/search.h"
+
+namespace kenes::storage {
+
+// One term of a user's query: a word, a word typed with a trailing '*' (prefix), or a phrase typed
+// in quotes ("…", «…», “…”). Terms hold letters and digits only (separated by single spaces in a
+// phrase), so they can be quoted for FTS5 without any escaping.
+struct SearchTerm {
+    std::string text;
+    bool phrase = false;
+    bool prefix = false;
+};
+
+// Splits user text into terms. Every character that is not a letter or digit separates words;
+// FTS syntax (AND, OR, NOT, NEAR(, ^, :, -, parentheses, stray quotes) has no special meaning.
+// At most 16 terms; each at most 64 code points.
+std::vector<SearchTerm> parseSearchText(std::string_view text);
+
+// FTS5 MATCH expression over the stemmed index: each term quoted, joined with AND or OR.
+// Empty when there are no terms.
+std::string stemmedMatchQuery(const std::vector<SearchTerm>& terms, bool any = false);
+// FTS5 MATCH expression over the trigram index: terms of 3+ code points as substrings, ANDed.
+// Empty when no term is long enough.
+std::string trigramMatchQuery(const std::vector<SearchTerm>& terms);
+
+// Runs a search on a read connection that has the "kenes" tokenizer (see search.h for the rules).
+SearchResults executeSearch(ModelSql& sql, const std::string& text, const SearchOptions& options);
+
+}  // namespace kenes::storage
