@@ -32,13 +32,13 @@ public:
     int status() const noexcept { return m_status; }               // HTTP status, 0 if none
     const std::string& error() const noexcept { return m_error; }  // CouchDB "error" field
     const std::string& reason() const noexcept { return m_reason; }  // CouchDB "reason" field
-    // Worth trying again later (network trouble, 5xx, 408/429, garbled answers).
+    // Worth trying again at once (network trouble, 5xx, 408/429). A peer that answers something
+    // other than the CouchDB API (Protocol) is not retried within a run; the scheduler retries later.
     bool retryable() const noexcept {
         switch (m_kind) {
             case ErrorKind::Network:
             case ErrorKind::Dns:
-            case ErrorKind::Timeout:
-            case ErrorKind::Protocol: return true;
+            case ErrorKind::Timeout: return true;
             case ErrorKind::Http: return m_status >= 500 || m_status == 408 || m_status == 429;
             default: return false;
         }

@@ -26,7 +26,7 @@ int listenLoopback(int& port) {
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = 0;
+    addr.sin_port = htons(uint16_t(port));
     if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(fd, 64) != 0) {
         ::close(fd);
         throw std::runtime_error("cannot listen on 127.0.0.1");
@@ -66,7 +66,9 @@ bool writeAll(int fd, const char* data, size_t n) {
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
-FaultProxy::FaultProxy(int targetPort, FaultOptions options) : m_targetPort(targetPort), m_options(options) {
+FaultProxy::FaultProxy(int targetPort, FaultOptions options, int listenPort)
+    : m_targetPort(targetPort), m_options(options) {
+    m_port = listenPort;
     m_listen = listenLoopback(m_port);
     m_thread = std::thread([this] { loop(); });
 }
@@ -131,6 +133,10 @@ void FaultProxy::loop() {
                 if (n <= 0) {
                     closeConn(c);
                     continue;
+                }
+                if (c.serverSpoke && m_options.onRequest) {
+                    std::string head(buf.data(), size_t(n));
+                    m_options.onRequest(head.substr(0, head.find("\r\n")));
                 }
                 if (c.serverSpoke && m_enabled.load()) {  // a new request on this connection
                     c.serverSpoke = false;
@@ -198,7 +204,11 @@ void FaultProxy::loop() {
 }
 
 // ---------------------------------------------------------------------------------------------
-ScriptedHttpServer::ScriptedHttpServer(Handler handler) : m_handler(std::move(handler)) {
+ScriptedHttpServer::ScriptedHttpServer(Handler handler)
+    : ScriptedHttpServer(BodyHandler([h = std::move(handler)](const std::string& method, const std::string& target,
+                                                             const std::string&) { return h(method, target); })) {}
+
+ScriptedHttpServer::ScriptedHttpServer(BodyHandler handler) : m_handler(std::move(handler)) {
     m_listen = listenLoopback(m_port);
     m_thread = std::thread([this] { loop(); });
 }
@@ -248,7 +258,8 @@ void ScriptedHttpServer::loop() {
             auto line = request.substr(0, lineEnd);
             auto sp1 = line.find(' ');
             auto sp2 = line.find(' ', sp1 + 1);
-            std::string answer = m_handler(line.substr(0, sp1), line.substr(sp1 + 1, sp2 - sp1 - 1));
+            std::string answer =
+                m_handler(line.substr(0, sp1), line.substr(sp1 + 1, sp2 - sp1 - 1), request.substr(headerEnd + 4));
             writeAll(fd, answer.data(), answer.size());
             ::shutdown(fd, SHUT_WR);
         }

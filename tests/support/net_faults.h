@@ -20,6 +20,9 @@ struct FaultOptions {
     uint64_t maxCutBytes = 64 * 1024; // ... drawn uniformly from [0, maxCutBytes]
     double delayProbability = 0.0;    // a chunk is held back for up to maxDelayMs first
     int maxDelayMs = 50;
+    // Called on the proxy thread with the request line ("GET /db/_changes?... HTTP/1.1") of every
+    // request it sees (faults or not). Must not block.
+    std::function<void(const std::string& requestLine)> onRequest;
 };
 
 struct FaultCounts {
@@ -34,7 +37,8 @@ struct FaultCounts {
 // Faults can be switched off and on while it runs. Thread-safe.
 class FaultProxy {
 public:
-    FaultProxy(int targetPort, FaultOptions options);
+    // listenPort 0: a free port; otherwise that port (to bring a proxy back where it was).
+    FaultProxy(int targetPort, FaultOptions options, int listenPort = 0);
     ~FaultProxy();
     FaultProxy(const FaultProxy&) = delete;
     FaultProxy& operator=(const FaultProxy&) = delete;
@@ -64,7 +68,10 @@ private:
 class ScriptedHttpServer {
 public:
     using Handler = std::function<std::string(const std::string& method, const std::string& target)>;
+    using BodyHandler =
+        std::function<std::string(const std::string& method, const std::string& target, const std::string& body)>;
     explicit ScriptedHttpServer(Handler handler);
+    explicit ScriptedHttpServer(BodyHandler handler);
     ~ScriptedHttpServer();
     ScriptedHttpServer(const ScriptedHttpServer&) = delete;
     ScriptedHttpServer& operator=(const ScriptedHttpServer&) = delete;
@@ -79,7 +86,7 @@ public:
 private:
     void loop();
 
-    Handler m_handler;
+    BodyHandler m_handler;
     int m_listen = -1;
     int m_port = 0;
     std::atomic<bool> m_stop{false};

@@ -190,3 +190,69 @@ TEST_CASE("a replication can be cancelled from another thread", "[sync][pouchdb]
     CHECK(replicator.progress().docsWritten < 3000 + 600);
     CHECK(replicator.cancelled());
 }
+
+TEST_CASE("a server without _bulk_get: documents are fetched one by one with open_revs", "[sync][pouchdb]") {
+    test::PouchDbServer server;
+    putRemote(server.port(), "old", makeDataset(120));
+    int port = server.port();
+    std::atomic<int> bulkGets{0}, openRevs{0};
+    test::ScriptedHttpServer couch1(test::ScriptedHttpServer::BodyHandler(
+        [&](const std::string& method, const std::string& target, const std::string& body) {
+            if (target.find("/_bulk_get") != std::string::npos) {
+                ++bulkGets;
+                return test::ScriptedHttpServer::reply(405, "application/json",
+                                                       R"({"error":"method_not_allowed","reason":"Only GET,HEAD,DELETE,PUT allowed"})");
+            }
+            if (target.find("open_revs=") != std::string::npos) ++openRevs;
+            auto reply = test::httpRequest(port, method, target, body,
+                                           {{"Content-Type", "application/json"}, {"Accept", "application/json"}});
+            return test::ScriptedHttpServer::reply(reply.status, "application/json", reply.body);
+        }));
+    sync::RemoteEndpoint source(couch1.url() + "/old");
+    sync::RemoteEndpoint target(server.url() + "/new");
+    sync::ReplicationOptions options;
+    options.createTarget = true;
+    options.batchSize = 50;
+    auto result = sync::Replicator(source, target, options).run();
+    CHECK(bulkGets == 1);  // tried once, then remembered
+    CHECK_FALSE(source.bulkGetSupported());
+    CHECK(openRevs == 120);
+    CHECK(result.progress.docFailures == 0);
+    CHECK(describeDifference(remoteSnapshot(port, "old"), remoteSnapshot(port, "new")) == "");
+}
+
+TEST_CASE("per-document refusals are counted and skipped, the rest replicates", "[sync][pouchdb]") {
+    test::PouchDbServer server;
+    putRemote(server.port(), "src", makeDataset(60));
+    int port = server.port();
+    // A target whose validation refuses documents 00000-00009 (as a validate_doc_update would).
+    test::ScriptedHttpServer guarded(test::ScriptedHttpServer::BodyHandler(
+        [&](const std::string& method, const std::string& target, const std::string& body) {
+            if (target.find("/_bulk_docs") != std::string::npos) {
+                auto request = Json::parse(body);
+                Json allowed = Json::array(), refused = Json::array();
+                for (auto& doc : request["docs"]) {
+                    if (doc["_id"].get<std::string>() < "doc-00010")
+                        refused.push_back({{"id", doc["_id"]}, {"rev", doc["_rev"]}, {"error", "forbidden"},
+                                           {"reason", "only organizers may write here"}});
+                    else
+                        allowed.push_back(doc);
+                }
+                test::httpRequest(port, "POST", target, Json{{"docs", allowed}, {"new_edits", false}}.dump(),
+                                               {{"Content-Type", "application/json"}});
+                return test::ScriptedHttpServer::reply(201, "application/json", refused.dump());
+            }
+            auto reply = test::httpRequest(port, method, target, body,
+                                           {{"Content-Type", "application/json"}, {"Accept", "application/json"}});
+            return test::ScriptedHttpServer::reply(reply.status, "application/json", reply.body);
+        }));
+    sync::RemoteEndpoint source(server.url() + "/src");
+    sync::RemoteEndpoint target(guarded.url() + "/dst");
+    sync::ReplicationOptions options;
+    options.createTarget = true;
+    auto result = sync::Replicator(source, target, options).run();
+    CHECK(result.progress.docFailures == 10 + 2);  // doc-00000 and doc-00005 have two leaves
+    CHECK(result.progress.docsWritten == result.progress.docsRead - 12);
+    CHECK_FALSE(result.complete());
+    CHECK(remoteSnapshot(port, "dst").size() == 50);
+}
