@@ -74,6 +74,9 @@ public:
 
     virtual void cancel() {}
     virtual uint64_t requestCount() const { return 0; }
+    // True when writeRevisions() may run on one thread while revsDiff()/putLocal() run on another
+    // (the replicator then overlaps writing one batch with reading the next).
+    virtual bool concurrentWrites() const { return false; }
 };
 
 // A database of the local store. Seqs are the store's integers.
@@ -91,6 +94,7 @@ public:
     storage::RevsDiffResult revsDiff(const storage::RevsDiffRequest& request) override;
     FetchResult fetch(const std::vector<std::pair<std::string, std::string>>& idRevs) override;
     std::vector<storage::BulkResult> writeRevisions(const std::vector<Json>& docs) override;
+    bool concurrentWrites() const override { return true; }  // storage::Database is thread-safe
 
     storage::Database& database() { return *m_db; }
 

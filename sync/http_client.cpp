@@ -277,6 +277,8 @@ Json HttpClient::json(const std::string& method, const std::string& path, const 
     std::string what = method + " " + m_displayUrl + path;
     if (response.status >= 400) throw httpError(response, what);
     if (response.status < 200) throw SyncError(ErrorKind::Protocol, what + ": no HTTP answer");
+    if (response.body.empty() && method != "HEAD")
+        throw SyncError(ErrorKind::Network, what + ": the connection closed before the answer arrived");
     auto parsed = Json::parse(response.body, nullptr, false);
     if (parsed.is_discarded()) {
         if (looksLikeHtml(response))

@@ -5,7 +5,9 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <ctime>
+#include <future>
 #include <random>
 #include <set>
 #include <thread>
@@ -251,54 +253,86 @@ ReplicationResult Replicator::run() {
     Json since = startSeq;
     update([&](ReplicationProgress& p) { p.lastSeq = startSeq; });
 
-    for (;;) {
-        ChangesPage page = withRetry("reading changes", [&] { return m_source.changes(since, m_options.batchSize); });
-        update([&](ReplicationProgress& p) {
-            p.changesRead += page.results.size();
-            p.pending = page.pending;
-        });
-        if (page.results.empty()) {
-            if (page.lastSeq != since && !page.lastSeq.is_null()) writeCheckpoint(page.lastSeq, startSeq);
-            break;
-        }
-
-        storage::RevsDiffRequest request;
-        uint64_t checked = 0;
-        for (const auto& row : page.results) {
-            auto& revs = request[row.id];
-            for (const auto& rev : row.revs)
-                if (std::find(revs.begin(), revs.end(), rev) == revs.end()) {
-                    revs.push_back(rev);
-                    ++checked;
-                }
-        }
-        auto diff = withRetry("comparing revisions with the target", [&] { return m_target.revsDiff(request); });
-        std::vector<std::pair<std::string, std::string>> missing;
-        for (const auto& [id, entry] : diff)
-            for (const auto& rev : entry.missing) missing.emplace_back(id, rev);
-        update([&](ReplicationProgress& p) {
-            p.missingChecked += checked;
-            p.missingFound += missing.size();
-        });
-
-        if (!missing.empty()) {
-            FetchResult fetched = withRetry("fetching documents", [&] { return m_source.fetch(missing); });
+    // One batch in flight on the target while the next is read from the source (when the target
+    // allows it); checkpoints are written in order, each after its batch is safely written.
+    const bool overlap = m_target.concurrentWrites();
+    std::future<void> writing;
+    Json writingSeq;
+    auto settle = [&] {
+        if (!writing.valid()) return;
+        writing.get();
+        writeCheckpoint(writingSeq, startSeq);
+    };
+    try {
+        for (;;) {
+            ChangesPage page = withRetry("reading changes", [&] { return m_source.changes(since, m_options.batchSize); });
             update([&](ReplicationProgress& p) {
-                p.docsRead += fetched.docs.size();
-                p.docFailures += fetched.errors.size();
+                p.changesRead += page.results.size();
+                p.pending = page.pending;
             });
-            std::vector<Json> docs = crossDevice(std::move(fetched.docs));
-            auto failed = withRetry("writing documents", [&] { return m_target.writeRevisions(docs); });
-            update([&](ReplicationProgress& p) {
-                p.docsWritten += docs.size() - std::min(docs.size(), failed.size());
-                p.docFailures += failed.size();
-            });
-        }
+            if (page.results.empty()) {
+                settle();
+                if (page.lastSeq != since && !page.lastSeq.is_null()) writeCheckpoint(page.lastSeq, startSeq);
+                break;
+            }
 
-        since = page.lastSeq;
-        writeCheckpoint(since, startSeq);
-        bool more = page.results.size() >= m_options.batchSize || (page.pending && *page.pending > 0);
-        if (!more) break;
+            storage::RevsDiffRequest request;
+            uint64_t checked = 0;
+            for (const auto& row : page.results) {
+                auto& revs = request[row.id];
+                for (const auto& rev : row.revs)
+                    if (std::find(revs.begin(), revs.end(), rev) == revs.end()) {
+                        revs.push_back(rev);
+                        ++checked;
+                    }
+            }
+            if (!overlap) settle();
+            auto diff = withRetry("comparing revisions with the target", [&] { return m_target.revsDiff(request); });
+            std::vector<std::pair<std::string, std::string>> missing;
+            for (const auto& [id, entry] : diff)
+                for (const auto& rev : entry.missing) missing.emplace_back(id, rev);
+            update([&](ReplicationProgress& p) {
+                p.missingChecked += checked;
+                p.missingFound += missing.size();
+            });
+
+            std::vector<Json> docs;
+            if (!missing.empty()) {
+                FetchResult fetched = withRetry("fetching documents", [&] { return m_source.fetch(missing); });
+                update([&](ReplicationProgress& p) {
+                    p.docsRead += fetched.docs.size();
+                    p.docFailures += fetched.errors.size();
+                });
+                docs = crossDevice(std::move(fetched.docs));
+            }
+            settle();
+            auto write = [this, batch = std::move(docs)] {
+                if (batch.empty()) return;
+                auto failed = withRetry("writing documents", [&] { return m_target.writeRevisions(batch); });
+                update([&](ReplicationProgress& p) {
+                    p.docsWritten += batch.size() - std::min(batch.size(), failed.size());
+                    p.docFailures += failed.size();
+                });
+            };
+            since = page.lastSeq;
+            writingSeq = since;
+            writing = overlap ? std::async(std::launch::async, std::move(write))
+                              : std::async(std::launch::deferred, std::move(write));
+            if (!overlap) settle();
+            bool more = page.results.size() >= m_options.batchSize || (page.pending && *page.pending > 0);
+            if (!more) {
+                settle();
+                break;
+            }
+        }
+    } catch (...) {
+        if (writing.valid()) {
+            try {
+                writing.get();  // never leave a write running behind
+            } catch (...) {
+            }
+        }
+        throw;
     }
 
     ReplicationResult result;
