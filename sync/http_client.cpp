@@ -159,6 +159,7 @@ HttpResponse HttpClient::request(const std::string& method, const std::string& p
     std::string url = m_baseUrl + path;
     curl_easy_setopt(e, CURLOPT_URL, url.c_str());
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(e, CURLOPT_COOKIEFILE, "");  // the reset turned the cookie engine off; cookies stay
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, m_impl->errorBuffer);
     curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, long(m_options.connectTimeout.count()));

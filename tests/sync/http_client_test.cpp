@@ -149,3 +149,31 @@ TEST_CASE("splitDatabaseUrl finds the server and the database", "[sync][http]") 
     CHECK_THROWS_AS(sync::splitDatabaseUrl("http://h:5984"), sync::SyncError);
     CHECK_THROWS_AS(sync::splitDatabaseUrl("http://h:5984/Bad"), sync::SyncError);
 }
+
+TEST_CASE("HttpClient authenticates with Basic auth or a _session cookie", "[sync][http][pouchdb]") {
+    test::PouchDbServer server;
+    auto admin = test::httpRequest(server.port(), "PUT", "/_config/admins/anna", "\"secret\"");
+    REQUIRE(admin.status == 200);
+
+    sync::HttpOptions basic;
+    basic.user = "anna";
+    basic.password = "secret";
+    sync::HttpClient withBasic(server.url(), basic);
+    auto who = withBasic.json("GET", "/_session");
+    CHECK(who["userCtx"]["name"] == "anna");
+    CHECK(who["info"]["authenticated"] == "default");
+
+    sync::HttpOptions session = basic;
+    session.useSession = true;
+    sync::HttpClient withCookie(server.url(), session);
+    auto me = withCookie.json("GET", "/_session");
+    CHECK(me["userCtx"]["name"] == "anna");
+    CHECK(me["info"]["authenticated"] == "cookie");
+
+    sync::HttpOptions wrong = session;
+    wrong.password = "nope";
+    sync::HttpClient refused(server.url(), wrong);
+    CHECK_THROWS_MATCHES(refused.json("GET", "/_session"), sync::SyncError,
+                         Catch::Matchers::Predicate<sync::SyncError>(
+                             [](const sync::SyncError& e) { return e.kind() == sync::ErrorKind::Auth; }));
+}
