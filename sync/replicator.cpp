@@ -127,7 +127,7 @@ void Replicator::sleepFor(std::chrono::milliseconds delay) {
 }
 
 template <typename F>
-auto Replicator::withRetry(const char* step, F&& f) -> decltype(f()) {
+auto Replicator::withRetry(const char* step, F&& f, bool failFastOffline) -> decltype(f()) {
     static thread_local std::mt19937 rng{std::random_device{}()};
     auto delay = m_options.initialBackoff;
     for (int attempt = 1;; ++attempt) {
@@ -141,7 +141,7 @@ auto Replicator::withRetry(const char* step, F&& f) -> decltype(f()) {
         } catch (const SyncError& e) {
             if (e.kind() == ErrorKind::Cancelled || m_cancelled.load())
                 throw SyncError(ErrorKind::Cancelled, "replication cancelled");
-            if (!e.retryable()) throw;
+            if (!e.retryable() || (failFastOffline && e.offline())) throw;
             if (attempt >= m_options.maxAttempts)
                 throw SyncError(e.kind(), std::string(e.what()) + " (while " + step + "; gave up after " +
                                               std::to_string(attempt) + " attempts)",
@@ -233,8 +233,20 @@ ReplicationResult Replicator::run() {
     m_sessionId = randomId();
     m_startTime = httpDate();
 
-    withRetry("checking the source database", [&] { return m_source.info(false); });
-    withRetry("checking the target database", [&] { return m_target.info(m_options.createTarget); });
+    // An unreachable peer at the very start fails at once (nothing is in progress to save);
+    // later network trouble is retried.
+    auto check = [&](Endpoint& endpoint, bool create, const char* step) {
+        try {
+            withRetry(step, [&] { return endpoint.info(create); }, true);
+        } catch (const SyncError& e) {
+            if (e.kind() == ErrorKind::Http && e.status() == 404)
+                throw SyncError(ErrorKind::Http, "the database " + endpoint.displayName() + " does not exist (" +
+                                                     e.what() + ")", e.status(), e.error(), e.reason());
+            throw;
+        }
+    };
+    check(m_source, false, "checking the source database");
+    check(m_target, m_options.createTarget, "checking the target database");
     std::string sourceIdentity = withRetry("identifying the source", [&] { return m_source.identity(); });
     std::string targetIdentity = withRetry("identifying the target", [&] { return m_target.identity(); });
     {
@@ -319,7 +331,8 @@ ReplicationResult Replicator::run() {
             writing = overlap ? std::async(std::launch::async, std::move(write))
                               : std::async(std::launch::deferred, std::move(write));
             if (!overlap) settle();
-            bool more = page.results.size() >= m_options.batchSize || (page.pending && *page.pending > 0);
+            // A short page ends the feed; so does "pending": 0 when the peer reports it.
+            bool more = page.pending ? *page.pending > 0 : page.results.size() >= m_options.batchSize;
             if (!more) {
                 settle();
                 break;

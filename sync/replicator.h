@@ -82,7 +82,7 @@ private:
     std::vector<Json> crossDevice(std::vector<Json> docs);
 
     template <typename F>
-    auto withRetry(const char* step, F&& f) -> decltype(f());
+    auto withRetry(const char* step, F&& f, bool failFastOffline = false) -> decltype(f());
     void sleepFor(std::chrono::milliseconds delay);
     Json startingSeq(const std::optional<Json>& sourceLog, const std::optional<Json>& targetLog);
     void writeCheckpoint(const Json& seq, const Json& startSeq);

@@ -48,7 +48,13 @@ struct SchedulerConfig {
     std::chrono::milliseconds probeTimeout{std::chrono::seconds(3)};  // GET / while offline
     std::chrono::milliseconds backoffInitial{std::chrono::seconds(2)};
     std::chrono::milliseconds backoffMax{std::chrono::minutes(5)};
-    ReplicationOptions replication;  // batch size, in-run retries, transform
+    // Batch size, in-run retries (few: the scheduler retries later itself), transform.
+    ReplicationOptions replication = [] {
+        ReplicationOptions options;
+        options.maxAttempts = 4;
+        options.maxBackoff = std::chrono::seconds(5);
+        return options;
+    }();
 };
 
 // Kenes' standard subscriptions: pull `library` and `events`, pull and push the user's userdb.
