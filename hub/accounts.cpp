@@ -174,6 +174,16 @@ std::optional<Account> AccountStore::verify(const std::string& name, const std::
     }
     if (hash.empty()) return std::nullopt;
     m_hashSlots.acquire();
+    {
+        // Another thread may have verified the same credentials while this one waited.
+        std::lock_guard lock(m_mutex);
+        Cached& c = m_cache[name];
+        for (const auto& v : c.verifiedDigests)
+            if (c.hash == hash && v.size() == dig.size() && sodium_memcmp(v.data(), dig.data(), dig.size()) == 0) {
+                m_hashSlots.release();
+                return account;
+            }
+    }
     int rc = crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size());
     m_hashSlots.release();
     if (rc != 0) return std::nullopt;
