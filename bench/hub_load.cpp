@@ -5,6 +5,7 @@
 // servers' peak RSS. Bounded: every client stops at a global deadline.
 // usage: hub_load KENES_EXE NODE_MODULES_DIR [clients=200] [docs=2000] [deadline_s=300]
 #include <curl/curl.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
