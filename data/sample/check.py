@@ -4,11 +4,12 @@
 Usage: python3 data/sample/check.py [DIR]    (DIR defaults to the folder of this script)
 
 Checks: every line is a JSON object {"id", "body"} with a "type" in the body and no "_id";
-ids are unique and of the form <type>:<key>; every text for people has non-empty "en" and "ru";
+ids are unique and of the form <type>:<key>; every text for people has non-empty "en" and "ru"
+(Russian in Cyrillic with « » quotes, no Cyrillic in English);
 text typed by a user (notes, tasks) is a plain string; dates, local times and instants have the
 documented shapes; time zones exist in the system tz database; every session's event, speakers
 and linked standards (document and article) exist; sessions start before they end and lie within
-their event's dates; articles have unique ids. Prints counts per type; exits 1 on any problem.
+their event's dates and do not overlap in one room; articles have unique ids. Prints counts per type; exits 1 on any problem.
 Standard library only.
 """
 import json
@@ -43,6 +44,7 @@ STANDARD_KINDS = {"convention", "recommendation", "protocol", "guide"}
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 LOCAL_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$")
 INSTANT_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
+CYRILLIC_RE = re.compile(r"[\u0400-\u04FF]")
 ID_RE = re.compile(r"^[a-z]+:[A-Za-z0-9:._-]+$")
 
 
@@ -71,9 +73,14 @@ class Checker:
         for lang, text in value.items():
             if not isinstance(text, str):
                 self.bad(where, f"'{name}.{lang}' must be a string")
-        ru = value.get("ru")
-        if isinstance(ru, str) and '"' in ru:
-            self.bad(where, f"'{name}.ru' uses straight quotes; use « »")
+        ru, en = value.get("ru"), value.get("en")
+        if isinstance(ru, str) and ru.strip():
+            if '"' in ru:
+                self.bad(where, f"'{name}.ru' uses straight quotes; use « »")
+            if not CYRILLIC_RE.search(ru):
+                self.bad(where, f"'{name}.ru' has no Cyrillic letter: untranslated?")
+        if isinstance(en, str) and CYRILLIC_RE.search(en):
+            self.bad(where, f"'{name}.en' contains Cyrillic: wrong language?")
 
     def any_localized(self, where, value, path):
         """Every object whose keys are all two-letter codes with string values is a text for people."""
@@ -177,6 +184,7 @@ class Checker:
                 if name in doc and (not isinstance(doc[name], str) or not doc[name].strip()):
                     self.bad(where, f"'{name}' must be a non-empty plain string (text typed by a user)")
             getattr(self, "check_" + kind, lambda *a: None)(where, doc_id, doc, standards)
+        self.check_overlaps()
 
     def check_standard(self, where, doc_id, doc, standards):
         if doc.get("code") != doc_id[len("std:"):]:
@@ -232,6 +240,20 @@ class Checker:
             self.bad(where, f"{what} {link!r}: no standard {std_id}")
         elif article and article not in {a.get("id") for a in standard.get("articles") or []}:
             self.bad(where, f"{what} {link!r}: {std_id} has no article {article!r}")
+
+    def check_overlaps(self):
+        """Two sessions of one event in the same room must not overlap."""
+        slots = {}
+        for doc_id, doc in self.docs.items():
+            if doc.get("type") != "session" or doc.get("cancelled"):
+                continue
+            room = json.dumps(doc.get("room"), sort_keys=True, ensure_ascii=False)
+            slots.setdefault((doc.get("event"), room), []).append((str(doc.get("start")), str(doc.get("end")), doc_id))
+        for items in slots.values():
+            items.sort()
+            for (s1, e1, a), (s2, e2, b) in zip(items, items[1:]):
+                if s2 < e1:
+                    self.bad(self.where[b], f"overlaps {a} in the same room")
 
     def check_session(self, where, doc_id, doc, standards):
         event = self.docs.get(doc.get("event"))
