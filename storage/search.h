@@ -21,7 +21,7 @@ inline constexpr char kHighlightEnd = '\x02';
 struct SearchOptions {
     std::string language = "en";  // preferred language of labels and snippets
     std::string userDatabase;     // notes are searched only in this database ("" = no notes)
-    size_t limitPerKind = 20;
+    size_t limitPerKind = 10;
 };
 
 struct SearchHit {

@@ -18,7 +18,8 @@ struct sqlite3;
 
 namespace kenes::storage {
 
-// Registers the "kenes" tokenizer on one connection. Idempotent per connection. Returns false
+// Registers the "kenes" tokenizer and the kenes_bm25(table, 'table') ranking function (BM25 with
+// per-connection cached document sizes, see the .cpp) on one connection. Idempotent per connection. Returns false
 // (and leaves the connection usable) when FTS5 is not available.
 bool registerSearchTokenizer(sqlite3* db);
 
