@@ -1,0 +1,796 @@
+// SqliteDatabase: CouchDB document semantics over the SQLite tables of sqlite_store.cpp.
+#include "storage/sqlite_database.h"
+
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <random>
+#include <set>
+
+namespace kenes::storage {
+
+namespace {
+
+constexpr size_t kMaxIdBytes = 4096;
+
+std::string md5Hex(const std::string& data) {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    EVP_Digest(data.data(), data.size(), digest, &len, EVP_md5(), nullptr);
+    static const char* hex = "0123456789abcdef";
+    std::string out;
+    for (unsigned i = 0; i < len; ++i) {
+        out += hex[digest[i] >> 4];
+        out += hex[digest[i] & 15];
+    }
+    return out;
+}
+
+std::string randomId() {
+    static std::mutex mutex;
+    static std::mt19937_64 rng{std::random_device{}()};
+    std::lock_guard lock(mutex);
+    char buf[33];
+    std::snprintf(buf, sizeof buf, "%016llx%016llx", static_cast<unsigned long long>(rng()),
+                  static_cast<unsigned long long>(rng()));
+    return buf;
+}
+
+StoreError badRequest(const std::string& reason) { return StoreError(400, "bad_request", reason); }
+StoreError conflict() { return StoreError(409, "conflict", "Document update conflict."); }
+
+// The body of a document without its special fields. Throws 400 for unknown `_` fields.
+Json stripSpecial(const Json& doc) {
+    Json body = Json::object();
+    for (auto it = doc.begin(); it != doc.end(); ++it) {
+        const std::string& key = it.key();
+        if (!key.empty() && key[0] == '_') {
+            if (key == "_id" || key == "_rev" || key == "_deleted" || key == "_revisions" || key == "_conflicts" ||
+                key == "_deleted_conflicts" || key == "_revs_info" || key == "_local_seq")
+                continue;
+            throw StoreError(400, "doc_validation", "Bad special document member: " + key);
+        }
+        body[key] = it.value();
+    }
+    return body;
+}
+
+std::string dumpChecked(const Json& body) {
+    try {
+        return body.dump();
+    } catch (const nlohmann::json::exception&) {
+        throw badRequest("The document contains text that is not valid UTF-8.");
+    }
+}
+
+// A document row plus its revision tree.
+struct DocState {
+    bool exists = false;
+    int64_t docKey = 0;
+    RevisionTree tree;
+};
+
+DocState loadDoc(ModelSql& sql, int64_t dbId, const std::string& id) {
+    DocState state;
+    auto st = sql.prepare("SELECT doc_key FROM docs WHERE db_id = ? AND id = ?");
+    st.bind(1, dbId).bind(2, id);
+    if (!st.step()) return state;
+    state.exists = true;
+    state.docKey = st.integer(0);
+    auto revs = sql.prepare(
+        "SELECT rev, gen, hash, parent, leaf, deleted, body IS NOT NULL FROM revs WHERE doc_key = ?");
+    revs.bind(1, state.docKey);
+    while (revs.step()) {
+        RevisionTree::Node n;
+        n.rev = revs.text(0);
+        n.gen = static_cast<uint64_t>(revs.integer(1));
+        n.hash = revs.text(2);
+        if (!revs.isNull(3)) n.parent = revs.text(3);
+        n.leaf = revs.integer(4) != 0;
+        n.deleted = revs.integer(5) != 0;
+        n.hasBody = revs.integer(6) != 0;
+        state.tree.addLoaded(std::move(n));
+    }
+    return state;
+}
+
+std::optional<std::string> loadBody(ModelSql& sql, int64_t docKey, const std::string& rev) {
+    auto st = sql.prepare("SELECT body FROM revs WHERE doc_key = ? AND rev = ?");
+    st.bind(1, docKey).bind(2, rev);
+    if (!st.step() || st.isNull(0)) return std::nullopt;
+    return st.text(0);
+}
+
+Json revisionsOf(const RevisionTree& tree, const std::string& rev, uint64_t limit) {
+    Json ids = Json::array();
+    auto hist = tree.history(rev, limit);
+    for (const auto* n : hist) ids.push_back(n->hash);
+    return Json{{"start", hist.empty() ? 0 : hist.front()->gen}, {"ids", ids}};
+}
+
+// The document of `rev` as CouchDB returns it; nullopt when its body is gone (compacted).
+std::optional<Json> renderRev(ModelSql& sql, const DocState& state, const std::string& id, const std::string& rev,
+                              bool withRevisions, uint64_t revsLimit) {
+    const auto* node = state.tree.find(rev);
+    if (!node) return std::nullopt;
+    auto text = loadBody(sql, state.docKey, rev);
+    if (!text) return std::nullopt;
+    Json doc = Json::parse(*text);
+    doc["_id"] = id;
+    doc["_rev"] = rev;
+    if (node->deleted) doc["_deleted"] = true;
+    if (withRevisions) doc["_revisions"] = revisionsOf(state.tree, rev, revsLimit);
+    return doc;
+}
+
+uint64_t readRevsLimit(ModelSql& sql, int64_t dbId) {
+    auto st = sql.prepare("SELECT revs_limit FROM dbs WHERE db_id = ?");
+    st.bind(1, dbId);
+    return st.step() ? static_cast<uint64_t>(st.integer(0)) : 1000;
+}
+
+}  // namespace
+
+bool isValidUtf8(std::string_view s) {
+    size_t i = 0;
+    while (i < s.size()) {
+        auto c = static_cast<unsigned char>(s[i]);
+        size_t extra;
+        uint32_t cp;
+        if (c < 0x80) {
+            ++i;
+            continue;
+        } else if ((c >> 5) == 6) {
+            extra = 1;
+            cp = c & 0x1f;
+        } else if ((c >> 4) == 14) {
+            extra = 2;
+            cp = c & 0x0f;
+        } else if ((c >> 3) == 30) {
+            extra = 3;
+            cp = c & 0x07;
+        } else {
+            return false;
+        }
+        if (i + extra >= s.size()) return false;
+        for (size_t k = 1; k <= extra; ++k) {
+            auto cc = static_cast<unsigned char>(s[i + k]);
+            if ((cc >> 6) != 2) return false;
+            cp = (cp << 6) | (cc & 0x3f);
+        }
+        if ((extra == 1 && cp < 0x80) || (extra == 2 && cp < 0x800) || (extra == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
+            (cp >= 0xd800 && cp <= 0xdfff))
+            return false;
+        i += extra + 1;
+    }
+    return true;
+}
+
+void validateDocId(const std::string& id) {
+    if (id.empty()) throw badRequest("Document id must not be empty.");
+    if (id.size() > kMaxIdBytes)
+        throw badRequest("Document id is too long (" + std::to_string(id.size()) + " bytes; at most " +
+                         std::to_string(kMaxIdBytes) + ").");
+    if (!isValidUtf8(id)) throw badRequest("Document id is not valid UTF-8.");
+    if (id[0] == '_' && id.rfind("_design/", 0) != 0)
+        throw badRequest("Only reserved document ids may start with underscore.");
+}
+
+SqliteDatabase::SqliteDatabase(SqliteStore& store, int64_t dbId, std::string name, uint64_t updateSeq)
+    : m_store(store), m_dbId(dbId), m_name(std::move(name)), m_updateSeq(updateSeq) {}
+
+void SqliteDatabase::checkAlive() const {
+    if (m_deleted) throw StoreError(404, "not_found", "Database does not exist.");
+}
+
+void SqliteDatabase::committed(uint64_t updateSeq) {
+    {
+        std::lock_guard lock(m_waitMutex);
+        m_updateSeq = updateSeq;
+    }
+    m_changed.notify_all();
+}
+
+void SqliteDatabase::markDeleted() {
+    m_deleted = true;
+    m_changed.notify_all();
+}
+
+DatabaseInfo SqliteDatabase::info() {
+    checkAlive();
+    DatabaseInfo info;
+    info.name = m_name;
+    m_store.read([&](sqlite3*, ModelSql& sql) {
+        auto st = sql.prepare("SELECT update_seq, uuid FROM dbs WHERE db_id = ?");
+        st.bind(1, m_dbId);
+        if (!st.step()) throw StoreError(404, "not_found", "Database does not exist.");
+        info.updateSeq = static_cast<uint64_t>(st.integer(0));
+        info.uuid = st.text(1);
+        auto counts = sql.prepare("SELECT deleted, count(*) FROM docs WHERE db_id = ? GROUP BY deleted");
+        counts.bind(1, m_dbId);
+        while (counts.step())
+            (counts.integer(0) ? info.docDelCount : info.docCount) = static_cast<uint64_t>(counts.integer(1));
+        auto size = sql.prepare("SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()");
+        if (size.step()) info.sizeBytes = static_cast<uint64_t>(size.integer(0));
+    });
+    return info;
+}
+
+BulkResult SqliteDatabase::writeOne(WriteContext& ctx, const Json& doc, bool newEdits, uint64_t& seq,
+                                    uint64_t revsLimit) {
+    BulkResult result;
+    if (!doc.is_object()) throw badRequest("A document must be a JSON object.");
+    auto idIt = doc.find("_id");
+    if (idIt == doc.end() || !idIt->is_string()) throw badRequest("Document id must be a string.");
+    result.id = idIt->get<std::string>();
+    validateDocId(result.id);
+    Json body = stripSpecial(doc);
+    std::string bodyText = dumpChecked(body);
+    bool deleted = false;
+    if (auto d = doc.find("_deleted"); d != doc.end()) {
+        if (!d->is_boolean()) throw badRequest("_deleted must be true or false.");
+        deleted = d->get<bool>();
+    }
+    auto& sql = ctx.sql();
+    DocState state = loadDoc(sql, m_dbId, result.id);
+    const auto* before = state.tree.winner();
+    std::string oldWinner = before ? before->rev : std::string();
+    bool oldDeleted = before ? before->deleted : true;
+    std::string newRev;
+
+    if (newEdits) {
+        std::optional<std::string> parent;
+        if (auto r = doc.find("_rev"); r != doc.end()) {
+            if (!r->is_string() || !parseRevId(r->get<std::string>())) throw badRequest("Invalid rev format");
+            parent = r->get<std::string>();
+            const auto* node = state.tree.find(*parent);
+            if (!node || !node->leaf) throw conflict();
+        } else if (before) {
+            if (!before->deleted) throw conflict();
+            parent = before->rev;  // a new life on top of the tombstone
+        }
+        uint64_t gen = parent ? parseRevId(*parent)->gen + 1 : 1;
+        std::string hash = md5Hex(bodyText + '\n' + (parent ? *parent : std::string()) + '\n' + (deleted ? "1" : "0"));
+        RevId rev{gen, hash};
+        newRev = rev.str();
+        if (state.tree.contains(newRev)) {
+            result.rev = newRev;  // the same edit made twice
+            return result;
+        }
+        state.tree.addChild(parent, rev, deleted);
+    } else {
+        auto r = doc.find("_rev");
+        if (r == doc.end() || !r->is_string()) throw badRequest("A document written with new_edits=false needs _rev.");
+        auto rev = parseRevId(r->get<std::string>());
+        if (!rev) throw badRequest("Invalid rev format");
+        std::vector<RevId> path;
+        if (auto revs = doc.find("_revisions"); revs != doc.end()) {
+            if (!revs->is_object() || !revs->contains("start") || !(*revs)["start"].is_number_unsigned() ||
+                !revs->contains("ids") || !(*revs)["ids"].is_array() || (*revs)["ids"].empty())
+                throw badRequest("_revisions must be {\"start\": N, \"ids\": [...]}.");
+            uint64_t start = (*revs)["start"].get<uint64_t>();
+            const auto& ids = (*revs)["ids"];
+            if (start != rev->gen || !ids[0].is_string() || ids[0].get<std::string>() != rev->hash)
+                throw badRequest("_revisions do not match _rev " + rev->str() + ".");
+            if (ids.size() > start) throw badRequest("_revisions hold more ids than the generation allows.");
+            for (size_t i = 0; i < ids.size(); ++i) {
+                if (!ids[i].is_string()) throw badRequest("_revisions ids must be strings.");
+                auto p = parseRevId(std::to_string(start - i) + "-" + ids[i].get<std::string>());
+                if (!p) throw badRequest("Invalid revision id in _revisions.");
+                path.push_back(*p);
+            }
+        } else {
+            path.push_back(*rev);
+        }
+        newRev = rev->str();
+        result.rev = newRev;
+        if (!state.tree.mergePath(path, deleted)) {
+            // Known revision: only a longer history can still teach the tree a parent.
+            bool changed = false;
+            for (const auto& [k, n] : state.tree.nodes()) changed = changed || n.dirty;
+            if (!changed) return result;
+        }
+    }
+    result.rev = newRev;
+    state.tree.markBodyStored(newRev);
+    state.tree.stem(revsLimit);
+
+    if (!state.exists) {
+        auto ins = sql.prepare("INSERT INTO docs(db_id, id, seq, winner, deleted) VALUES (?, ?, 0, '', 0)");
+        ins.bind(1, m_dbId).bind(2, result.id).run();
+        state.docKey = sqlite3_last_insert_rowid(ctx.connection());
+    }
+    for (const auto& rev : state.tree.removedRevs()) {
+        auto del = sql.prepare("DELETE FROM revs WHERE doc_key = ? AND rev = ?");
+        del.bind(1, state.docKey).bind(2, rev).run();
+    }
+    for (const auto& [rev, n] : state.tree.nodes()) {
+        if (!n.dirty) continue;
+        if (n.isNew) {
+            auto ins = sql.prepare(
+                "INSERT INTO revs(doc_key, rev, gen, hash, parent, leaf, deleted, body) VALUES (?,?,?,?,?,?,?,?)");
+            ins.bind(1, state.docKey).bind(2, rev).bind(3, static_cast<int64_t>(n.gen)).bind(4, n.hash);
+            if (n.parent) ins.bind(5, *n.parent); else ins.bindNull(5);
+            ins.bind(6, n.leaf).bind(7, n.deleted);
+            if (rev == newRev) ins.bind(8, bodyText); else ins.bindNull(8);
+            ins.run();
+        } else {
+            auto upd = sql.prepare("UPDATE revs SET parent = ?, leaf = ? WHERE doc_key = ? AND rev = ?");
+            if (n.parent) upd.bind(1, *n.parent); else upd.bindNull(1);
+            upd.bind(2, n.leaf).bind(3, state.docKey).bind(4, rev).run();
+        }
+    }
+    const auto* after = state.tree.winner();
+    ++seq;
+    auto upd = sql.prepare("UPDATE docs SET seq = ?, winner = ?, deleted = ? WHERE doc_key = ?");
+    upd.bind(1, static_cast<int64_t>(seq)).bind(2, after->rev).bind(3, after->deleted).bind(4, state.docKey).run();
+
+    if (after->rev != oldWinner || after->deleted != oldDeleted) {
+        if (after->deleted) {
+            m_store.notifyWinnerChanged(ctx, m_name, result.id, nullptr);
+        } else {
+            Json winner = after->rev == newRev ? body : Json::parse(loadBody(sql, state.docKey, after->rev).value_or("{}"));
+            winner["_id"] = result.id;
+            winner["_rev"] = after->rev;
+            m_store.notifyWinnerChanged(ctx, m_name, result.id, &winner);
+        }
+    }
+    return result;
+}
+
+std::vector<BulkResult> SqliteDatabase::bulkDocs(const std::vector<Json>& docs, bool newEdits) {
+    checkAlive();
+    std::vector<BulkResult> results;
+    results.reserve(docs.size());
+    uint64_t finalSeq = 0;
+    m_store.write([&](WriteContext& ctx) {
+        results.clear();
+        uint64_t seq = 0;
+        {
+            auto st = ctx.sql().prepare("SELECT update_seq FROM dbs WHERE db_id = ?");
+            st.bind(1, m_dbId);
+            if (!st.step()) throw StoreError(404, "not_found", "Database does not exist.");
+            seq = static_cast<uint64_t>(st.integer(0));
+        }
+        uint64_t startSeq = seq;
+        uint64_t limit = readRevsLimit(ctx.sql(), m_dbId);
+        for (const auto& doc : docs) {
+            // A failing document must leave no trace: each runs in its own savepoint.
+            ctx.sql().exec("SAVEPOINT doc");
+            uint64_t docSeq = seq;
+            try {
+                if (doc.is_object() && doc.contains("_id") && doc["_id"].is_string() &&
+                    doc["_id"].get<std::string>().rfind("_local/", 0) == 0)
+                    throw badRequest("_local documents are written with putLocal.");
+                results.push_back(writeOne(ctx, doc, newEdits, docSeq, limit));
+                seq = docSeq;
+                ctx.sql().exec("RELEASE doc");
+            } catch (const StoreError& e) {
+                ctx.sql().exec("ROLLBACK TO doc; RELEASE doc");
+                if (e.status() >= 500) throw;
+                BulkResult r;
+                if (doc.is_object() && doc.contains("_id") && doc["_id"].is_string()) r.id = doc["_id"].get<std::string>();
+                r.error = e.error();
+                r.reason = e.reason();
+                results.push_back(std::move(r));
+            }
+        }
+        if (seq != startSeq) {
+            auto upd = ctx.sql().prepare("UPDATE dbs SET update_seq = ? WHERE db_id = ?");
+            upd.bind(1, static_cast<int64_t>(seq)).bind(2, m_dbId).run();
+        }
+        finalSeq = seq;
+    });
+    if (finalSeq != m_updateSeq) committed(finalSeq);
+    return results;
+}
+
+PutResult SqliteDatabase::put(const Json& doc) {
+    if (doc.is_object() && doc.contains("_id") && doc["_id"].is_string()) {
+        const std::string id = doc["_id"].get<std::string>();
+        if (id.rfind("_local/", 0) == 0) return putLocal(id.substr(7), stripSpecial(doc));
+    }
+    auto results = bulkDocs({doc}, true);
+    const auto& r = results.front();
+    if (!r.ok()) {
+        int status = r.error == "conflict" ? 409 : r.error == "forbidden" ? 403 : 400;
+        throw StoreError(status, r.error, r.reason);
+    }
+    return {r.id, r.rev};
+}
+
+PutResult SqliteDatabase::post(const Json& doc) {
+    if (!doc.is_object()) throw badRequest("A document must be a JSON object.");
+    Json copy = doc;
+    copy["_id"] = randomId();
+    copy.erase("_rev");
+    return put(copy);
+}
+
+PutResult SqliteDatabase::remove(const std::string& id, const std::string& rev) {
+    return put(Json{{"_id", id}, {"_rev", rev}, {"_deleted", true}});
+}
+
+Json SqliteDatabase::get(const std::string& id, const GetOptions& options) {
+    checkAlive();
+    if (id.rfind("_local/", 0) == 0) {
+        auto local = getLocal(id.substr(7));
+        if (!local) throw StoreError(404, "not_found", "missing");
+        return *local;
+    }
+    if (!isValidUtf8(id)) throw badRequest("Document id is not valid UTF-8.");
+    Json out;
+    m_store.read([&](sqlite3*, ModelSql& sql) {
+        DocState state = loadDoc(sql, m_dbId, id);
+        if (!state.exists) throw StoreError(404, "not_found", "missing");
+        uint64_t limit = readRevsLimit(sql, m_dbId);
+        std::string rev;
+        if (options.rev) {
+            rev = *options.rev;
+            if (options.latest) {
+                auto leaves = state.tree.leaves();
+                for (const auto* leaf : leaves) {
+                    for (const auto* n : state.tree.history(leaf->rev, UINT64_MAX))
+                        if (n->rev == rev) {
+                            rev = leaf->rev;
+                            break;
+                        }
+                    if (rev == leaf->rev) break;
+                }
+            }
+        } else {
+            const auto* w = state.tree.winner();
+            if (w->deleted) throw StoreError(404, "not_found", "deleted");
+            rev = w->rev;
+        }
+        auto doc = renderRev(sql, state, id, rev, options.revs, limit);
+        if (!doc) throw StoreError(404, "not_found", "missing");
+        const auto* winner = state.tree.winner();
+        if (options.conflicts || options.deletedConflicts) {
+            Json conflicts = Json::array(), deletedConflicts = Json::array();
+            for (const auto* leaf : state.tree.leaves()) {
+                if (leaf == winner) continue;
+                (leaf->deleted ? deletedConflicts : conflicts).push_back(leaf->rev);
+            }
+            if (options.conflicts && !conflicts.empty()) (*doc)["_conflicts"] = conflicts;
+            if (options.deletedConflicts && !deletedConflicts.empty()) (*doc)["_deleted_conflicts"] = deletedConflicts;
+        }
+        if (options.revsInfo) {
+            Json info = Json::array();
+            for (const auto* n : state.tree.history(rev, limit)) {
+                std::string status = n->deleted ? "deleted" : n->hasBody ? "available" : "missing";
+                info.push_back({{"rev", n->rev}, {"status", status}});
+            }
+            (*doc)["_revs_info"] = info;
+        }
+        out = std::move(*doc);
+    });
+    return out;
+}
+
+std::vector<RevResult> SqliteDatabase::openRevs(const std::string& id,
+                                                const std::optional<std::vector<std::string>>& revs,
+                                                bool withRevisions, bool latest) {
+    checkAlive();
+    std::vector<RevResult> out;
+    m_store.read([&](sqlite3*, ModelSql& sql) {
+        DocState state = loadDoc(sql, m_dbId, id);
+        uint64_t limit = readRevsLimit(sql, m_dbId);
+        if (!revs) {
+            if (!state.exists) throw StoreError(404, "not_found", "missing");
+            for (const auto* leaf : state.tree.leaves())
+                out.push_back({leaf->rev, renderRev(sql, state, id, leaf->rev, withRevisions, limit)});
+            return;
+        }
+        std::set<std::string> seen;
+        for (const auto& rev : *revs) {
+            std::vector<std::string> answer{rev};
+            if (latest && state.tree.contains(rev) && !state.tree.find(rev)->leaf) {
+                answer.clear();
+                for (const auto* leaf : state.tree.leaves())
+                    for (const auto* n : state.tree.history(leaf->rev, UINT64_MAX))
+                        if (n->rev == rev) {
+                            answer.push_back(leaf->rev);
+                            break;
+                        }
+            }
+            for (const auto& r : answer) {
+                if (!seen.insert(r).second) continue;
+                out.push_back({r, renderRev(sql, state, id, r, withRevisions, limit)});
+            }
+        }
+    });
+    return out;
+}
+
+ChangesResult SqliteDatabase::changes(const ChangesOptions& options) {
+    checkAlive();
+    ChangesResult result;
+    result.lastSeq = options.since;
+    std::optional<std::set<std::string>> filter;
+    if (options.docIds) filter.emplace(options.docIds->begin(), options.docIds->end());
+    m_store.read([&](sqlite3*, ModelSql& sql) {
+        uint64_t limit = options.limit.value_or(UINT64_MAX);
+        auto st = sql.prepare("SELECT doc_key, id, seq, winner, deleted FROM docs WHERE db_id = ? AND seq > ? ORDER BY seq");
+        st.bind(1, m_dbId).bind(2, static_cast<int64_t>(options.since));
+        while (result.results.size() < limit && st.step()) {
+            uint64_t seq = static_cast<uint64_t>(st.integer(2));
+            result.lastSeq = seq;
+            std::string id = st.text(1);
+            if (filter && !filter->count(id)) continue;
+            ChangeRow row;
+            row.seq = seq;
+            row.id = std::move(id);
+            row.deleted = st.integer(4) != 0;
+            int64_t docKey = st.integer(0);
+            std::string winner = st.text(3);
+            row.revs.push_back(winner);
+            if (options.allLeaves) {
+                std::vector<std::pair<RevId, bool>> others;
+                auto leaves = sql.prepare("SELECT gen, hash, deleted FROM revs WHERE doc_key = ? AND leaf = 1");
+                leaves.bind(1, docKey);
+                while (leaves.step()) {
+                    RevId r{static_cast<uint64_t>(leaves.integer(0)), leaves.text(1)};
+                    if (r.str() != winner) others.emplace_back(r, leaves.integer(2) != 0);
+                }
+                std::sort(others.begin(), others.end(), [](const auto& a, const auto& b) {
+                    return revRanksBefore(a.second, a.first, b.second, b.first);
+                });
+                for (const auto& [r, d] : others) row.revs.push_back(r.str());
+            }
+            if (options.includeDocs) {
+                auto body = loadBody(sql, docKey, winner);
+                Json doc = body ? Json::parse(*body) : Json::object();
+                doc["_id"] = row.id;
+                doc["_rev"] = winner;
+                if (row.deleted) doc["_deleted"] = true;
+                if (options.conflicts && row.revs.size() > 1) {
+                    DocState state = loadDoc(sql, m_dbId, row.id);
+                    Json conflicts = Json::array();
+                    for (const auto* leaf : state.tree.leaves())
+                        if (leaf->rev != winner && !leaf->deleted) conflicts.push_back(leaf->rev);
+                    if (!conflicts.empty()) doc["_conflicts"] = conflicts;
+                }
+                row.doc = std::move(doc);
+            }
+            result.results.push_back(std::move(row));
+        }
+        auto pending = sql.prepare("SELECT count(*) FROM docs WHERE db_id = ? AND seq > ?");
+        pending.bind(1, m_dbId).bind(2, static_cast<int64_t>(result.lastSeq));
+        if (pending.step()) result.pending = static_cast<uint64_t>(pending.integer(0));
+        if (result.pending == 0) {
+            auto seq = sql.prepare("SELECT update_seq FROM dbs WHERE db_id = ?");
+            seq.bind(1, m_dbId);
+            if (seq.step()) result.lastSeq = std::max(result.lastSeq, static_cast<uint64_t>(seq.integer(0)));
+        }
+    });
+    return result;
+}
+
+RevsDiffResult SqliteDatabase::revsDiff(const RevsDiffRequest& request) {
+    checkAlive();
+    RevsDiffResult result;
+    m_store.read([&](sqlite3*, ModelSql& sql) {
+        for (const auto& [id, revs] : request) {
+            DocState state = loadDoc(sql, m_dbId, id);
+            RevsDiffEntry entry;
+            uint64_t maxMissingGen = 0;
+            for (const auto& rev : revs) {
+                if (state.tree.contains(rev)) continue;
+                if (std::find(entry.missing.begin(), entry.missing.end(), rev) != entry.missing.end()) continue;
+                entry.missing.push_back(rev);
+                if (auto r = parseRevId(rev)) maxMissingGen = std::max(maxMissingGen, r->gen);
+            }
+            if (entry.missing.empty()) continue;
+            for (const auto* leaf : state.tree.leaves())
+                if (leaf->gen < maxMissingGen) entry.possibleAncestors.push_back(leaf->rev);
+            result[id] = std::move(entry);
+        }
+    });
+    return result;
+}
+
+std::vector<BulkGetResult> SqliteDatabase::bulkGet(const std::vector<BulkGetRequest>& request, bool withRevisions) {
+    checkAlive();
+    std::vector<BulkGetResult> out;
+    for (const auto& item : request) {
+        BulkGetResult r;
+        r.id = item.id;
+        auto error = [&](const std::string& rev, const std::string& err, const std::string& reason) {
+            r.docs.push_back(Json{{"id", item.id}, {"rev", rev}, {"error", err}, {"reason", reason}});
+        };
+        try {
+            if (item.rev) {
+                for (auto& rr : openRevs(item.id, std::vector<std::string>{*item.rev}, withRevisions, false)) {
+                    if (rr.doc) r.docs.push_back(std::move(*rr.doc));
+                    else error(rr.rev, "not_found", "missing");
+                }
+            } else {
+                GetOptions o;
+                o.revs = withRevisions;
+                r.docs.push_back(get(item.id, o));
+            }
+        } catch (const StoreError& e) {
+            error(item.rev.value_or(""), e.error(), e.reason());
+        }
+        out.push_back(std::move(r));
+    }
+    return out;
+}
+
+AllDocsResult SqliteDatabase::allDocs(const AllDocsOptions& options) {
+    checkAlive();
+    AllDocsResult result;
+    m_store.read([&](sqlite3*, ModelSql& sql) {
+        {
+            auto st = sql.prepare("SELECT update_seq FROM dbs WHERE db_id = ?");
+            st.bind(1, m_dbId);
+            if (st.step()) result.updateSeq = static_cast<uint64_t>(st.integer(0));
+            auto count = sql.prepare("SELECT count(*) FROM docs WHERE db_id = ? AND deleted = 0");
+            count.bind(1, m_dbId);
+            if (count.step()) result.totalRows = static_cast<uint64_t>(count.integer(0));
+        }
+        auto addDoc = [&](AllDocsRow& row, int64_t docKey) {
+            if (!options.includeDocs || row.deleted) return;
+            auto body = loadBody(sql, docKey, row.rev);
+            Json doc = body ? Json::parse(*body) : Json::object();
+            doc["_id"] = row.id;
+            doc["_rev"] = row.rev;
+            if (options.conflicts) {
+                DocState state = loadDoc(sql, m_dbId, row.id);
+                Json conflicts = Json::array();
+                for (const auto* leaf : state.tree.leaves())
+                    if (leaf->rev != row.rev && !leaf->deleted) conflicts.push_back(leaf->rev);
+                if (!conflicts.empty()) doc["_conflicts"] = conflicts;
+            }
+            row.doc = std::move(doc);
+        };
+        if (options.keys) {
+            uint64_t skipped = 0;
+            for (const auto& key : *options.keys) {
+                if (skipped++ < options.skip) continue;
+                if (options.limit && result.rows.size() >= *options.limit) break;
+                AllDocsRow row;
+                row.id = key;
+                int64_t docKey = 0;
+                bool found = false;
+                {
+                    auto st = sql.prepare("SELECT doc_key, winner, deleted FROM docs WHERE db_id = ? AND id = ?");
+                    st.bind(1, m_dbId).bind(2, key);
+                    if ((found = st.step())) {
+                        docKey = st.integer(0);
+                        row.rev = st.text(1);
+                        row.deleted = st.integer(2) != 0;
+                    }
+                }
+                if (found) addDoc(row, docKey);
+                else row.error = "not_found";
+                result.rows.push_back(std::move(row));
+            }
+            return;
+        }
+        std::string where = "db_id = ? AND deleted = 0";
+        const auto& low = options.descending ? options.endKey : options.startKey;
+        const auto& high = options.descending ? options.startKey : options.endKey;
+        bool highInclusive = options.descending ? true : options.inclusiveEnd;
+        bool lowInclusive = options.descending ? options.inclusiveEnd : true;
+        if (low) where += lowInclusive ? " AND id >= ?" : " AND id > ?";
+        if (high) where += highInclusive ? " AND id <= ?" : " AND id < ?";
+        std::string query = "SELECT doc_key, id, winner FROM docs WHERE " + where + " ORDER BY id" +
+                            (options.descending ? " DESC" : "") + " LIMIT ? OFFSET ?";
+        auto st = sql.prepare(query.c_str());
+        int i = 1;
+        st.bind(i++, m_dbId);
+        if (low) st.bind(i++, *low);
+        if (high) st.bind(i++, *high);
+        st.bind(i++, options.limit ? static_cast<int64_t>(*options.limit) : int64_t{-1});
+        st.bind(i++, static_cast<int64_t>(options.skip));
+        result.offset = options.skip;
+        while (st.step()) {
+            AllDocsRow row;
+            row.id = st.text(1);
+            row.rev = st.text(2);
+            addDoc(row, st.integer(0));
+            result.rows.push_back(std::move(row));
+        }
+    });
+    return result;
+}
+
+std::optional<Json> SqliteDatabase::getLocal(const std::string& id) {
+    checkAlive();
+    std::optional<Json> out;
+    m_store.read([&](sqlite3*, ModelSql& sql) {
+        auto st = sql.prepare("SELECT rev, body FROM locals WHERE db_id = ? AND id = ?");
+        st.bind(1, m_dbId).bind(2, id);
+        if (!st.step()) return;
+        Json doc = Json::parse(st.text(1));
+        doc["_id"] = "_local/" + id;
+        doc["_rev"] = "0-" + std::to_string(st.integer(0));
+        out = std::move(doc);
+    });
+    return out;
+}
+
+PutResult SqliteDatabase::putLocal(const std::string& id, const Json& body) {
+    checkAlive();
+    if (id.empty() || id.size() > kMaxIdBytes || !isValidUtf8(id)) throw badRequest("Invalid _local document id.");
+    if (!body.is_object()) throw badRequest("A document must be a JSON object.");
+    Json clean = body;
+    for (const char* k : {"_id", "_rev", "_revisions", "_deleted"}) clean.erase(k);
+    std::string text = dumpChecked(clean);
+    int64_t rev = 0;
+    m_store.write([&](WriteContext& ctx) {
+        auto st = ctx.sql().prepare("SELECT rev FROM locals WHERE db_id = ? AND id = ?");
+        st.bind(1, m_dbId).bind(2, id);
+        rev = st.step() ? st.integer(0) + 1 : 1;
+        auto up = ctx.sql().prepare("INSERT OR REPLACE INTO locals(db_id, id, rev, body) VALUES (?,?,?,?)");
+        up.bind(1, m_dbId).bind(2, id).bind(3, rev).bind(4, text).run();
+    });
+    return {"_local/" + id, "0-" + std::to_string(rev)};
+}
+
+void SqliteDatabase::removeLocal(const std::string& id) {
+    checkAlive();
+    bool found = false;
+    m_store.write([&](WriteContext& ctx) {
+        auto st = ctx.sql().prepare("DELETE FROM locals WHERE db_id = ? AND id = ?");
+        st.bind(1, m_dbId).bind(2, id).run();
+        found = sqlite3_changes(ctx.connection()) > 0;
+    });
+    if (!found) throw StoreError(404, "not_found", "missing");
+}
+
+uint64_t SqliteDatabase::revsLimit() {
+    checkAlive();
+    uint64_t limit = 1000;
+    m_store.read([&](sqlite3*, ModelSql& sql) { limit = readRevsLimit(sql, m_dbId); });
+    return limit;
+}
+
+void SqliteDatabase::setRevsLimit(uint64_t limit) {
+    checkAlive();
+    if (limit == 0 || limit > 1000000) throw badRequest("revs_limit must be between 1 and 1000000.");
+    m_store.write([&](WriteContext& ctx) {
+        auto st = ctx.sql().prepare("UPDATE dbs SET revs_limit = ? WHERE db_id = ?");
+        st.bind(1, static_cast<int64_t>(limit)).bind(2, m_dbId).run();
+    });
+}
+
+void SqliteDatabase::compact() {
+    checkAlive();
+    m_store.write([&](WriteContext& ctx) {
+        auto st = ctx.sql().prepare(
+            "UPDATE revs SET body = NULL WHERE leaf = 0 AND body IS NOT NULL AND "
+            "doc_key IN (SELECT doc_key FROM docs WHERE db_id = ?)");
+        st.bind(1, m_dbId).run();
+    });
+}
+
+Json SqliteDatabase::security() {
+    checkAlive();
+    Json out = Json::object();
+    m_store.read([&](sqlite3*, ModelSql& sql) {
+        auto st = sql.prepare("SELECT security FROM dbs WHERE db_id = ?");
+        st.bind(1, m_dbId);
+        if (st.step()) out = Json::parse(st.text(0));
+    });
+    return out;
+}
+
+void SqliteDatabase::setSecurity(const Json& security) {
+    checkAlive();
+    if (!security.is_object()) throw badRequest("_security must be a JSON object.");
+    std::string text = dumpChecked(security);
+    m_store.write([&](WriteContext& ctx) {
+        auto st = ctx.sql().prepare("UPDATE dbs SET security = ? WHERE db_id = ?");
+        st.bind(1, text).bind(2, m_dbId).run();
+    });
+}
+
+bool SqliteDatabase::waitForChange(uint64_t since, std::chrono::milliseconds timeout) {
+    std::unique_lock lock(m_waitMutex);
+    return m_changed.wait_for(lock, timeout, [&] { return m_deleted || m_updateSeq > since; }) && !m_deleted;
+}
+
+}  // namespace kenes::storage
