@@ -127,8 +127,15 @@ SearchResults executeSearch(ModelSql& sql, const std::string& text, const Search
     runMatch(sql, false, stemmedMatchQuery(terms, false), collector);
     if (collector.hits.empty() && terms.size() > 1) runMatch(sql, false, stemmedMatchQuery(terms, true), collector);
     // Substrings (3+ characters) supplement word matches when those are few.
-    const std::string tri = trigramMatchQuery(terms);
-    if (!tri.empty() && collector.hits.size() < options.limitPerKind) runMatch(sql, true, tri, collector);
+    std::string tri = trigramMatchQuery(terms);
+    if (!tri.empty() && collector.hits.size() < options.limitPerKind) {
+        const size_t before = collector.hits.size();
+        runMatch(sql, true, tri, collector);
+        if (collector.hits.size() == before && terms.size() > 1) {
+            tri = trigramMatchQuery(terms, true);
+            runMatch(sql, true, tri, collector);
+        }
+    }
 
     for (const char* kind : kKindOrder) {
         SearchGroup group;

@@ -123,14 +123,14 @@ std::string stemmedMatchQuery(const std::vector<SearchTerm>& terms, bool any) {
     return out;
 }
 
-std::string trigramMatchQuery(const std::vector<SearchTerm>& terms) {
+std::string trigramMatchQuery(const std::vector<SearchTerm>& terms, bool any) {
     std::string out;
     for (const auto& term : terms) {
         size_t codePoints = 0;
         for (unsigned char c : term.text)
             if ((c & 0xC0) != 0x80) ++codePoints;
         if (codePoints < 3) continue;
-        if (!out.empty()) out += " AND ";
+        if (!out.empty()) out += any ? " OR " : " AND ";
         out += '"' + term.text + '"';
     }
     return out;

@@ -27,9 +27,9 @@ std::vector<SearchTerm> parseSearchText(std::string_view text);
 // FTS5 MATCH expression over the stemmed index: each term quoted, joined with AND or OR.
 // Empty when there are no terms.
 std::string stemmedMatchQuery(const std::vector<SearchTerm>& terms, bool any = false);
-// FTS5 MATCH expression over the trigram index: terms of 3+ code points as substrings, ANDed.
-// Empty when no term is long enough.
-std::string trigramMatchQuery(const std::vector<SearchTerm>& terms);
+// FTS5 MATCH expression over the trigram index: terms of 3+ code points as substrings, joined
+// with AND or OR. Empty when no term is long enough.
+std::string trigramMatchQuery(const std::vector<SearchTerm>& terms, bool any = false);
 
 // Runs a search on a read connection that has the "kenes" tokenizer (see search.h for the rules).
 SearchResults executeSearch(ModelSql& sql, const std::string& text, const SearchOptions& options);
