@@ -295,10 +295,15 @@ BulkResult SqliteDatabase::writeOne(WriteContext& ctx, const Json& doc, bool new
     state.tree.markBodyStored(newRev);
     state.tree.stem(revsLimit);
 
+    const auto* after = state.tree.winner();
+    ++seq;
     if (!state.exists) {
-        auto ins = sql.prepare("INSERT INTO docs(db_id, id, seq, winner, deleted) VALUES (?, ?, 0, '', 0)");
-        ins.bind(1, m_dbId).bind(2, result.id).run();
+        auto ins = sql.prepare("INSERT INTO docs(db_id, id, seq, winner, deleted) VALUES (?, ?, ?, ?, ?)");
+        ins.bind(1, m_dbId).bind(2, result.id).bind(3, static_cast<int64_t>(seq)).bind(4, after->rev).bind(5, after->deleted).run();
         state.docKey = sqlite3_last_insert_rowid(ctx.connection());
+    } else {
+        auto upd = sql.prepare("UPDATE docs SET seq = ?, winner = ?, deleted = ? WHERE doc_key = ?");
+        upd.bind(1, static_cast<int64_t>(seq)).bind(2, after->rev).bind(3, after->deleted).bind(4, state.docKey).run();
     }
     for (const auto& rev : state.tree.removedRevs()) {
         auto del = sql.prepare("DELETE FROM revs WHERE doc_key = ? AND rev = ?");
@@ -320,12 +325,7 @@ BulkResult SqliteDatabase::writeOne(WriteContext& ctx, const Json& doc, bool new
             upd.bind(2, n.leaf).bind(3, state.docKey).bind(4, rev).run();
         }
     }
-    const auto* after = state.tree.winner();
-    ++seq;
-    auto upd = sql.prepare("UPDATE docs SET seq = ?, winner = ?, deleted = ? WHERE doc_key = ?");
-    upd.bind(1, static_cast<int64_t>(seq)).bind(2, after->rev).bind(3, after->deleted).bind(4, state.docKey).run();
-
-    if (after->rev != oldWinner || after->deleted != oldDeleted) {
+    if (m_store.hasObservers() && (after->rev != oldWinner || after->deleted != oldDeleted)) {
         if (after->deleted) {
             m_store.notifyWinnerChanged(ctx, m_name, result.id, nullptr);
         } else {
@@ -356,7 +356,7 @@ std::vector<BulkResult> SqliteDatabase::bulkDocs(const std::vector<Json>& docs, 
         uint64_t limit = readRevsLimit(ctx.sql(), m_dbId);
         for (const auto& doc : docs) {
             // A failing document must leave no trace: each runs in its own savepoint.
-            ctx.sql().exec("SAVEPOINT doc");
+            ctx.sql().prepare("SAVEPOINT doc").run();
             uint64_t docSeq = seq;
             try {
                 if (doc.is_object() && doc.contains("_id") && doc["_id"].is_string() &&
@@ -364,9 +364,10 @@ std::vector<BulkResult> SqliteDatabase::bulkDocs(const std::vector<Json>& docs, 
                     throw badRequest("_local documents are written with putLocal.");
                 results.push_back(writeOne(ctx, doc, newEdits, docSeq, limit));
                 seq = docSeq;
-                ctx.sql().exec("RELEASE doc");
+                ctx.sql().prepare("RELEASE doc").run();
             } catch (const StoreError& e) {
-                ctx.sql().exec("ROLLBACK TO doc; RELEASE doc");
+                ctx.sql().prepare("ROLLBACK TO doc").run();
+                ctx.sql().prepare("RELEASE doc").run();
                 if (e.status() >= 500) throw;
                 BulkResult r;
                 if (doc.is_object() && doc.contains("_id") && doc["_id"].is_string()) r.id = doc["_id"].get<std::string>();

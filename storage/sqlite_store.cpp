@@ -19,7 +19,7 @@ const char* const kSchemaSteps[] = {
     "CREATE INDEX docs_by_seq ON docs(db_id, seq);"
     "CREATE TABLE revs(doc_key INTEGER NOT NULL, rev TEXT NOT NULL, gen INTEGER NOT NULL, hash TEXT NOT NULL,"
     "  parent TEXT, leaf INTEGER NOT NULL, deleted INTEGER NOT NULL, body TEXT,"
-    "  PRIMARY KEY(doc_key, rev)) WITHOUT ROWID;"
+    "  PRIMARY KEY(doc_key, rev));"
     "CREATE TABLE locals(db_id INTEGER NOT NULL, id TEXT NOT NULL, rev INTEGER NOT NULL, body TEXT NOT NULL,"
     "  PRIMARY KEY(db_id, id)) WITHOUT ROWID;",
     // 2: per-database _security, and an index for live documents in id order (_all_docs).
@@ -156,11 +156,11 @@ void SqliteStore::write(const std::function<void(WriteContext&)>& fn) {
         --m_writeDepth;
         return;
     }
-    m_writer->sql->exec("BEGIN IMMEDIATE");
+    m_writer->sql->prepare("BEGIN IMMEDIATE").run();
     m_writeDepth = 1;
     try {
         fn(ctx);
-        m_writer->sql->exec("COMMIT");
+        m_writer->sql->prepare("COMMIT").run();
     } catch (...) {
         sqlite3_exec(m_writer->db, "ROLLBACK", nullptr, nullptr, nullptr);
         m_writeDepth = 0;
@@ -187,14 +187,19 @@ void SqliteStore::read(const std::function<void(sqlite3*, ModelSql&)>& fn) {
             if (store.m_pool.size() < 32) store.m_pool.push_back(std::move(conn));
         }
     } giveBack{*this, conn};
-    conn->sql->exec("BEGIN");
+    conn->sql->prepare("BEGIN").run();
     try {
         fn(conn->db, *conn->sql);
     } catch (...) {
         sqlite3_exec(conn->db, "ROLLBACK", nullptr, nullptr, nullptr);
         throw;
     }
-    sqlite3_exec(conn->db, "COMMIT", nullptr, nullptr, nullptr);
+    conn->sql->prepare("COMMIT").run();
+}
+
+bool SqliteStore::hasObservers() {
+    std::lock_guard lock(m_metaMutex);
+    return !m_observers.empty();
 }
 
 void SqliteStore::notifyWinnerChanged(WriteContext& ctx, const std::string& db, const std::string& docId,

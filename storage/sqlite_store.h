@@ -56,6 +56,7 @@ public:
     // (e.g. to register an FTS5 tokenizer). Call before other threads use the store.
     void addConnectionInitializer(std::function<void(sqlite3*)> init);
 
+    bool hasObservers();
     // For DocumentObserver dispatch inside a write transaction.
     void notifyWinnerChanged(WriteContext& ctx, const std::string& db, const std::string& docId,
                              const Json* winner);
