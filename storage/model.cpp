@@ -81,12 +81,13 @@ public:
 
     // Reads sessions from `q` (kSessionColumns first) and completes them: UTC instants from the
     // event's zone, speakers, standard links.
-    std::vector<SessionInfo> sessionsFrom(ModelSql& sql, ModelStmt& q, const std::string& lang) const {
+    // With `details` false, speakers and standard links are left empty (see fillDetails).
+    std::vector<SessionInfo> sessionsFrom(ModelSql& sql, ModelStmt& q, const std::string& lang,
+                                          bool details = true) const {
         std::vector<SessionInfo> out;
-        std::vector<std::string> dbs;
         while (q.step()) {
             SessionInfo s;
-            dbs.push_back(q.text(0));
+            s.database = q.text(0);
             s.id = q.text(1);
             s.event = q.text(2);
             s.start = q.text(3);
@@ -116,11 +117,18 @@ public:
             }
             if (auto start = parseLocalDateTime(s.start)) s.startUtc = zone->second->toUtc(*start);
             if (auto end = parseLocalDateTime(s.end)) s.endUtc = zone->second->toUtc(*end);
+            if (details) fillDetails(sql, s, lang);
+        }
+        return out;
+    }
+
+    void fillDetails(ModelSql& sql, SessionInfo& s, const std::string& lang) const {
+        {
             auto sp = sql.prepare(
                 "SELECT ss.speaker, p.name, p.role, p.organisation, p.country, p.bio FROM proj_session_speakers ss "
                 "LEFT JOIN proj_speakers p ON p.db=ss.db AND p.id=ss.speaker WHERE ss.db=?1 AND ss.session=?2 "
                 "ORDER BY ss.pos");
-            sp.bind(1, dbs[i]).bind(2, s.id);
+            sp.bind(1, s.database).bind(2, s.id);
             while (sp.step()) {
                 SpeakerInfo info;
                 info.id = sp.text(0);
@@ -133,14 +141,13 @@ public:
             }
             auto st = sql.prepare(
                 "SELECT standard, article FROM proj_session_standards WHERE db=?1 AND session=?2 ORDER BY pos");
-            st.bind(1, dbs[i]).bind(2, s.id);
+            st.bind(1, s.database).bind(2, s.id);
             while (st.step()) {
                 std::string link = st.text(0);
                 if (!st.text(1).empty()) link += "#" + st.text(1);
                 s.standards.push_back(std::move(link));
             }
         }
-        return out;
     }
 
     void markStars(ModelSql& sql, std::vector<SessionInfo>& sessions, const std::string& userDb) const {
@@ -287,12 +294,14 @@ NowNext Model::nowNext(const std::string& eventId, int64_t utcNow, const std::st
                                  "ORDER BY s.start_local, s.end_local, s.id");
     q.bind(1, eventId).bind(2, from);
     // Read rows lazily would be ideal; the event's remaining sessions are few (an agenda).
-    auto sessions = m_impl->sessionsFrom(reader->sql, q, lang);
+    auto sessions = m_impl->sessionsFrom(reader->sql, q, lang, false);
     NowNext out;
     for (auto& s : sessions) {
         if (s.startUtc <= utcNow && utcNow < s.endUtc) out.now.push_back(s);
         else if (s.startUtc > utcNow && (!out.next || s.startUtc < out.next->startUtc)) out.next = s;
     }
+    for (auto& s : out.now) m_impl->fillDetails(reader->sql, s, lang);
+    if (out.next) m_impl->fillDetails(reader->sql, *out.next, lang);
     return out;
 }
 

@@ -34,6 +34,7 @@ struct SpeakerInfo {
 };
 
 struct SessionInfo {
+    std::string database;  // the database the session is in ("events")
     std::string id, event, title, abstract, room, kind, track, language, url;
     bool cancelled = false;
     bool starred = false;  // set by queries that are given a user database

@@ -102,7 +102,7 @@ TEST_CASE("documents of the wrong shape are stored but skipped, with a reason", 
 }
 
 TEST_CASE("a store opened again keeps its projections; deleting a database drops them", "[model][projection]") {
-    test::TempDir dir("kenes-model-reopen");
+    test::ModelTempDir dir("kenes-model-reopen");
     {
         auto store = storage::openLibraryStore(dir.path());
         store->database("events", true)->put(speaker("speaker:y", "", "Persisted"));
@@ -117,7 +117,7 @@ TEST_CASE("a store opened again keeps its projections; deleting a database drops
 }
 
 TEST_CASE("documents written before the model was registered are projected when it is", "[model][projection]") {
-    test::TempDir dir("kenes-model-rebuild");
+    test::ModelTempDir dir("kenes-model-rebuild");
     {
         auto plain = storage::Store::open(dir.path());  // no model: nothing projected
         plain->database("events", true)->put(speaker("speaker:z", "", "Written early"));
