@@ -59,7 +59,7 @@ CREATE TABLE search_docs(id INTEGER PRIMARY KEY, db TEXT, doc_id TEXT, kind TEXT
   label TEXT, target TEXT, title TEXT, body TEXT, extra TEXT);
 CREATE INDEX search_docs_doc ON search_docs(db, doc_id);
 CREATE VIRTUAL TABLE search_fts USING fts5(title, body, extra, content='search_docs', content_rowid='id',
-  tokenize='kenes');
+  tokenize='kenes', prefix='3 4 5');
 CREATE VIRTUAL TABLE search_tri USING fts5(title, body, extra, content='search_docs', content_rowid='id',
   tokenize='trigram');
 INSERT INTO search_fts(search_fts, rank) VALUES('rank', 'bm25(5.0, 1.0, 2.0)');
