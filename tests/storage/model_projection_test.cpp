@@ -2,8 +2,14 @@
 // documents of the wrong shape, and rebuilding for a store that already holds documents.
 #include <catch2/catch.hpp>
 
+#include <sqlite3.h>
+
+#include <atomic>
+#include <thread>
+
 #include "model_test_util.h"
 #include "storage/projection.h"
+#include "storage/sqlite_store.h"
 
 using namespace kenes;
 using storage::Json;
@@ -125,4 +131,54 @@ TEST_CASE("documents written before the model was registered are projected when 
     auto store = storage::openLibraryStore(dir.path());
     storage::Model model(*store);
     CHECK(speakerName(model, "speaker:z") == "Written early");
+}
+
+TEST_CASE("projections built by another schema version are rebuilt from the documents", "[model][projection]") {
+    test::ModelTempDir dir("kenes-model-schema");
+    {
+        auto store = storage::openLibraryStore(dir.path());
+        store->database("events", true)->put(speaker("speaker:v", "", "Versioned"));
+        store->database("events", true)->put(speaker("speaker:w", "", "Removed later"));
+    }
+    {
+        // An older build's projections: a stale version number and a row that is no longer true.
+        sqlite3* db = nullptr;
+        REQUIRE(sqlite3_open(storage::SqliteStore::fileName(dir.path()).string().c_str(), &db) == SQLITE_OK);
+        REQUIRE(sqlite3_exec(db,
+                             "UPDATE proj_meta SET value='1' WHERE key='schema_version';"
+                             "INSERT INTO proj_speakers(db, id, name) VALUES('events', 'speaker:ghost', '{\"en\":\"Ghost\"}');",
+                             nullptr, nullptr, nullptr) == SQLITE_OK);
+        sqlite3_close(db);
+    }
+    auto store = storage::openLibraryStore(dir.path());
+    storage::Model model(*store);
+    CHECK(speakerName(model, "speaker:v") == "Versioned");
+    CHECK(speakerName(model, "speaker:w") == "Removed later");
+    CHECK_FALSE(model.speaker("speaker:ghost", "en").has_value());
+}
+
+TEST_CASE("readers query while a writer writes", "[model][projection]") {
+    test::ModelFixture f;
+    auto events = f.db("events");
+    std::atomic<bool> done{false};
+    std::atomic<int> failures{0};
+    std::vector<std::thread> readers;
+    for (int t = 0; t < 3; ++t) {
+        readers.emplace_back([&] {
+            while (!done) {
+                try {
+                    f.model.search("speaker", {});
+                    f.model.speaker("speaker:0", "en");
+                    f.model.standards("ru");
+                } catch (...) {
+                    ++failures;
+                }
+            }
+        });
+    }
+    for (int i = 0; i < 200; ++i) events->put(speaker("speaker:" + std::to_string(i), "", "Speaker " + std::to_string(i)));
+    done = true;
+    for (auto& t : readers) t.join();
+    CHECK(failures == 0);
+    CHECK(speakerName(f.model, "speaker:199") == "Speaker 199");
 }
