@@ -21,8 +21,11 @@ namespace kenes::storage {
 namespace {
 
 void recordProgress(ModelSql& sql, const std::string& database) {
+    // The sequence of the change being projected is already on its docs row (the database's
+    // update_seq is raised when the whole batch ends).
     sql.prepare("INSERT OR REPLACE INTO proj_meta(key, value) "
-                "SELECT 'progress:' || name, json_object('uuid', uuid, 'seq', update_seq) FROM dbs WHERE name=?1")
+                "SELECT 'progress:' || name, json_object('uuid', uuid, 'seq', max(update_seq, "
+                "coalesce((SELECT max(seq) FROM docs WHERE docs.db_id = dbs.db_id), 0))) FROM dbs WHERE name=?1")
         .bind(1, database)
         .run();
 }
