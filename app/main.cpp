@@ -5,6 +5,7 @@
 
 #include "app/cli/command.h"
 #include "app/data_dir.h"
+#include "app/shell/window.h"
 
 int main(int argc, char** argv) {
     using namespace kenes::app;
@@ -23,10 +24,7 @@ int main(int argc, char** argv) {
             args.erase(args.begin());
         }
     }
-    if (args.empty()) {
-        printUsage(std::cout);
-        return kExitOk;
-    }
+    if (args.empty()) return runDesktop(dataDir, std::cerr);
     if (args[0] == "help" || args[0] == "--help" || args[0] == "-h") {
         printUsage(std::cout);
         return kExitOk;

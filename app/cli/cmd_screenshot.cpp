@@ -1,0 +1,60 @@
+// `kenes screenshot --view V --lang ru|en --size WxH --out F.png`: renders one view of the
+// desktop app (with the data dir's content; sample content on the first run) into a PNG.
+#include <cstdio>
+#include <ostream>
+
+#include "app/cli/command.h"
+#include "app/shell/window.h"
+
+namespace kenes::app {
+
+int runScreenshot(CliContext& ctx) {
+    ScreenshotRequest request;
+    request.dataDir = ctx.dataDir;
+    const char* usage = "Usage: kenes screenshot --view agenda|session|library|reader|notes|settings "
+                        "--lang ru|en --size WxH --out F.png\n";
+    for (size_t i = 0; i < ctx.args.size(); ++i) {
+        const std::string& a = ctx.args[i];
+        if (i + 1 >= ctx.args.size() || (a != "--view" && a != "--lang" && a != "--size" && a != "--out" && a != "--data")) {
+            ctx.err << "kenes screenshot: unexpected argument '" << a << "'.\n" << usage;
+            return kExitUsage;
+        }
+        const std::string& v = ctx.args[++i];
+        if (a == "--view") {
+            static const char* views[] = {"agenda", "session", "library", "reader", "notes", "settings"};
+            bool ok = false;
+            for (const char* name : views) ok = ok || v == name;
+            if (!ok) {
+                ctx.err << "kenes screenshot: unknown view '" << v << "'.\n" << usage;
+                return kExitUsage;
+            }
+            request.view = v;
+        } else if (a == "--lang") {
+            if (v != "ru" && v != "en") {
+                ctx.err << "kenes screenshot: --lang must be ru or en.\n";
+                return kExitUsage;
+            }
+            request.language = v;
+        } else if (a == "--size") {
+            int w = 0, h = 0;
+            char tail = 0;
+            if (std::sscanf(v.c_str(), "%dx%d%c", &w, &h, &tail) != 2 || w < 200 || h < 150 || w > 8192 || h > 8192) {
+                ctx.err << "kenes screenshot: --size must be WIDTHxHEIGHT, e.g. 1280x800 (200x150 to 8192x8192).\n";
+                return kExitUsage;
+            }
+            request.width = w;
+            request.height = h;
+        } else if (a == "--out") {
+            request.out = v;
+        } else {
+            request.dataDir = v;
+        }
+    }
+    if (request.out.empty()) {
+        ctx.err << "kenes screenshot: --out F.png is required.\n" << usage;
+        return kExitUsage;
+    }
+    return renderScreenshot(request, ctx.err);
+}
+
+}  // namespace kenes::app

@@ -1,0 +1,26 @@
+// The GLFW + OpenGL 3 window around AppShell: the interactive app and off-screen rendering of
+// one view into a PNG. Both print a sentence to `err` and return a non-zero exit code when no
+// display is available.
+#pragma once
+
+#include <filesystem>
+#include <iosfwd>
+#include <string>
+
+namespace kenes::app {
+
+// Opens the desktop app on dataDir. Returns the process exit code.
+int runDesktop(const std::filesystem::path& dataDir, std::ostream& err);
+
+struct ScreenshotRequest {
+    std::filesystem::path dataDir;
+    std::string view = "agenda";  // agenda|session|library|reader|notes|settings
+    std::string language = "en";  // UI and content language
+    int width = 1280, height = 800;
+    std::filesystem::path out;
+};
+
+// Renders the view with the data dir's content into a PNG. Returns the process exit code.
+int renderScreenshot(const ScreenshotRequest& request, std::ostream& err);
+
+}  // namespace kenes::app

@@ -1,0 +1,143 @@
+#include "app/views/agenda_view.h"
+
+#include <imgui.h>
+
+#include "app/core/app_context.h"
+#include "app/core/i18n.h"
+#include "app/views/widgets.h"
+
+namespace kenes::app {
+
+AgendaView::AgendaView(AppContext& ctx) {
+    ctx.bus().subscribe<DataChanged>([this](const DataChanged&) { m_stale = true; });
+}
+
+void AgendaView::reload(AppContext& ctx) {
+    const std::string& lang = ctx.settings().contentLanguage;
+    m_events = ctx.model().events(lang);
+    bool found = false;
+    for (auto& e : m_events) found = found || e.id == m_eventId;
+    if (!found) m_eventId = m_events.empty() ? "" : m_events.front().id;
+    m_days = m_eventId.empty() ? std::vector<storage::AgendaDay>{}
+                               : ctx.model().agenda(m_eventId, lang, ctx.userDatabaseName());
+    m_loadedLanguage = lang;
+    m_nowNextAt = -1;
+    m_stale = false;
+}
+
+void AgendaView::toggleStar(AppContext& ctx, const storage::SessionInfo& session) {
+    if (session.starred) {
+        storage::unstarSession(ctx.userDatabase(), session.id);
+    } else {
+        storage::starSession(ctx.userDatabase(), session.id, session.event);
+    }
+    ctx.bus().post(DataChanged{});
+}
+
+void AgendaView::draw(AppContext& ctx) {
+    if (m_stale || m_loadedLanguage != ctx.settings().contentLanguage) reload(ctx);
+    if (m_events.empty()) {
+        mutedText(tr("No events yet. Import a programme or sync with your organiser's hub."));
+        return;
+    }
+    const std::string& lang = ctx.settings().contentLanguage;
+    const storage::EventInfo* current = nullptr;
+    for (auto& e : m_events)
+        if (e.id == m_eventId) current = &e;
+
+    ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x * 0.55f);
+    if (ImGui::BeginCombo(label("Event", "event").c_str(), current ? current->title.c_str() : "")) {
+        for (auto& e : m_events) {
+            if (ImGui::Selectable((e.title + "###" + e.id).c_str(), e.id == m_eventId)) {
+                m_eventId = e.id;
+                m_selectedDay.clear();
+                m_stale = true;
+            }
+        }
+        ImGui::EndCombo();
+    }
+    ImGui::SameLine();
+    ImGui::Checkbox(label("My agenda", "my-agenda").c_str(), &myAgendaOnly);
+    if (current) {
+        std::string where = current->venue.empty() ? current->city : current->venue + ", " + current->city;
+        mutedText(formatLongDate(current->startDate, ctx.settings().uiLanguage) + " – " +
+                  formatLongDate(current->endDate, ctx.settings().uiLanguage) + " · " + where + " · " +
+                  tr("times in the event's zone") + " (" + current->timezone + ")");
+    }
+
+    // Now/next is recomputed once a minute; the shell is asked to wake for it.
+    int64_t now = ctx.now();
+    if (m_nowNextAt < 0 || now / 60 != m_nowNextAt / 60) {
+        m_nowNext = ctx.model().nowNext(m_eventId, now, lang);
+        m_nowNextAt = now;
+    }
+    ctx.requestWakeAt(std::chrono::steady_clock::now() + std::chrono::seconds(60 - now % 60));
+    auto isNow = [&](const std::string& id) {
+        for (auto& s : m_nowNext.now)
+            if (s.id == id) return true;
+        return false;
+    };
+    std::string today = ctx.model().localDate(m_eventId, now);
+
+    if (!ImGui::BeginTabBar("###days")) return;
+    for (auto& day : m_days) {
+        ImGuiTabItemFlags flags = 0;
+        if (m_selectedDay.empty() && day.date == today) flags = ImGuiTabItemFlags_SetSelected;
+        if (!ImGui::BeginTabItem((formatDayTab(day.date, ctx.settings().uiLanguage) + "###" + day.date).c_str(), nullptr,
+                                 flags))
+            continue;
+        m_selectedDay = day.date;
+        size_t shown = 0;
+        if (ImGui::BeginTable("###sessions", 5,
+                              ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY |
+                                  ImGuiTableFlags_SizingStretchProp)) {
+            ImGui::TableSetupScrollFreeze(0, 1);
+            ImGui::TableSetupColumn(label("Star", "c-star").c_str(), ImGuiTableColumnFlags_WidthFixed);
+            ImGui::TableSetupColumn(label("Time", "c-time").c_str(), ImGuiTableColumnFlags_WidthFixed);
+            ImGui::TableSetupColumn(label("Session", "c-session").c_str(), ImGuiTableColumnFlags_WidthStretch, 3.0f);
+            ImGui::TableSetupColumn(label("Room", "c-room").c_str(), ImGuiTableColumnFlags_WidthStretch, 1.0f);
+            ImGui::TableSetupColumn(label("Speakers", "c-speakers").c_str(), ImGuiTableColumnFlags_WidthStretch, 1.6f);
+            ImGui::TableHeadersRow();
+            for (auto& s : day.sessions) {
+                if (myAgendaOnly && !s.starred) continue;
+                ++shown;
+                ImGui::PushID(s.id.c_str());
+                ImGui::TableNextRow();
+                bool running = isNow(s.id);
+                bool next = m_nowNext.next && m_nowNext.next->id == s.id;
+                if (running) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg0, IM_COL32(40, 110, 60, 160));
+                ImGui::TableNextColumn();
+                bool starred = s.starred;
+                if (ImGui::Checkbox("###star", &starred)) toggleStar(ctx, s);
+                if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", s.starred ? tr("Remove from my agenda") : tr("Add to my agenda"));
+                ImGui::TableNextColumn();
+                ImGui::Text("%s–%s", clockTime(s.start).c_str(), clockTime(s.end).c_str());
+                ImGui::TableNextColumn();
+                std::string title = s.title;
+                if (s.cancelled) title = std::string(tr("Cancelled")) + ": " + title;
+                if (ImGui::Selectable((title + "###open").c_str(), false, ImGuiSelectableFlags_AllowItemOverlap))
+                    ctx.bus().post(OpenSession{s.id});
+                if (running) {
+                    ImGui::SameLine();
+                    ImGui::TextColored(ImVec4(0.4f, 0.95f, 0.5f, 1), "%s", tr("Now"));
+                } else if (next) {
+                    ImGui::SameLine();
+                    ImGui::TextColored(ImVec4(1.0f, 0.75f, 0.2f, 1), "%s", tr("Next"));
+                }
+                ImGui::TableNextColumn();
+                ImGui::TextWrapped("%s", s.room.c_str());
+                ImGui::TableNextColumn();
+                std::string speakers;
+                for (auto& sp : s.speakers) speakers += (speakers.empty() ? "" : ", ") + (sp.name.empty() ? sp.id : sp.name);
+                ImGui::TextWrapped("%s", speakers.c_str());
+                ImGui::PopID();
+            }
+            ImGui::EndTable();
+        }
+        if (shown == 0) mutedText(myAgendaOnly ? tr("No starred sessions on this day.") : tr("No sessions on this day."));
+        ImGui::EndTabItem();
+    }
+    ImGui::EndTabBar();
+}
+
+}  // namespace kenes::app

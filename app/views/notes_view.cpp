@@ -1,0 +1,186 @@
+#include "app/views/notes_view.h"
+
+#include <imgui.h>
+#include <imgui_stdlib.h>
+
+#include <random>
+
+#include "app/core/app_context.h"
+#include "app/views/widgets.h"
+
+namespace kenes::app {
+
+namespace {
+
+std::string newNoteId() {
+    std::random_device rd;
+    std::mt19937_64 gen((static_cast<uint64_t>(rd()) << 32) ^ rd());
+    const char* hex = "0123456789abcdef";
+    std::string id = "note:";
+    for (int i = 0; i < 32; ++i) {
+        if (i == 8 || i == 12 || i == 16 || i == 20) id += '-';
+        id += hex[gen() & 15];
+    }
+    return id;
+}
+
+std::vector<std::string> splitTags(const std::string& text) {
+    std::vector<std::string> tags;
+    std::string cur;
+    for (char c : text + ",") {
+        if (c == ',') {
+            size_t a = cur.find_first_not_of(' '), b = cur.find_last_not_of(' ');
+            if (a != std::string::npos) tags.push_back(cur.substr(a, b - a + 1));
+            cur.clear();
+        } else {
+            cur += c;
+        }
+    }
+    return tags;
+}
+
+}  // namespace
+
+NotesView::NotesView(AppContext& ctx) {
+    ctx.bus().subscribe<OpenNote>([this, &ctx](const OpenNote& e) {
+        open(ctx, e);
+        ctx.bus().post(ShowView{"notes"});
+    });
+    ctx.bus().subscribe<DataChanged>([this](const DataChanged&) { m_stale = true; });
+}
+
+void NotesView::reload(AppContext& ctx) {
+    storage::NoteFilter filter;
+    filter.tag = m_tagFilter;
+    m_notes = ctx.model().notes(ctx.userDatabaseName(), filter);
+    m_stale = false;
+}
+
+void NotesView::open(AppContext& ctx, const OpenNote& request) {
+    saveNow(ctx);
+    m_draft = Draft{};
+    m_error.clear();
+    if (request.noteId.empty()) {
+        // A new note linked to the session, stamped with the time it was started.
+        m_draft.id = newNoteId();
+        m_draft.event = request.eventId;
+        m_draft.session = request.sessionId;
+        m_draft.created = utcTimestamp(ctx.now());
+        if (!request.sessionId.empty()) {
+            if (auto s = ctx.model().session(request.sessionId, ctx.settings().contentLanguage)) m_draft.title = s->title;
+        }
+        m_draft.body = utcTimestamp(ctx.now()).substr(11, 5) + " ";
+        m_lastEdit = std::chrono::steady_clock::now();
+        m_dirty = true;
+        return;
+    }
+    for (auto& n : ctx.model().notes(ctx.userDatabaseName())) {
+        if (n.id != request.noteId) continue;
+        m_draft.id = n.id;
+        m_draft.title = n.title;
+        m_draft.body = n.body;
+        m_draft.event = n.event;
+        m_draft.session = n.session;
+        m_draft.standards = n.standards;
+        m_draft.created = n.created;
+        for (auto& t : n.tags) m_draft.tags += (m_draft.tags.empty() ? "" : ", ") + t;
+    }
+}
+
+NotesView::Draft& NotesView::editDraft(AppContext&) {
+    edited();
+    return m_draft;
+}
+
+void NotesView::edited() {
+    m_dirty = true;
+    m_lastEdit = std::chrono::steady_clock::now();
+}
+
+bool NotesView::saveNow(AppContext& ctx) {
+    if (!m_dirty || m_draft.id.empty()) return true;
+    try {
+        storage::Database& db = ctx.userDatabase();
+        storage::Json doc = storage::Json::object();
+        doc["_id"] = m_draft.id;
+        storage::GetOptions options;
+        storage::Json existing;
+        try {
+            existing = db.get(m_draft.id, options);
+        } catch (const storage::StoreError&) {
+            existing = nullptr;
+        }
+        if (existing.is_object() && existing.contains("_rev")) doc["_rev"] = existing["_rev"];
+        doc["type"] = "note";
+        doc["title"] = m_draft.title;
+        doc["body"] = m_draft.body;
+        doc["created"] = m_draft.created.empty() ? utcTimestamp(ctx.now()) : m_draft.created;
+        doc["updated"] = utcTimestamp(ctx.now());
+        if (!m_draft.event.empty()) doc["event"] = m_draft.event;
+        if (!m_draft.session.empty()) doc["session"] = m_draft.session;
+        if (!m_draft.standards.empty()) doc["standards"] = m_draft.standards;
+        auto tags = splitTags(m_draft.tags);
+        if (!tags.empty()) doc["tags"] = tags;
+        db.put(doc);
+        m_dirty = false;
+        m_error.clear();
+        m_stale = true;
+        ctx.bus().post(DataChanged{});
+        return true;
+    } catch (const std::exception& e) {
+        m_error = e.what();
+        return false;
+    }
+}
+
+void NotesView::draw(AppContext& ctx) {
+    if (m_stale) reload(ctx);
+    if (m_dirty) {
+        auto due = m_lastEdit + kAutosaveDelay;
+        if (std::chrono::steady_clock::now() >= due) {
+            saveNow(ctx);
+        } else {
+            ctx.requestWakeAt(due);
+        }
+    }
+    if (m_draft.id.empty() && !m_notes.empty()) open(ctx, OpenNote{m_notes.front().id, "", ""});
+
+    float listWidth = ImGui::GetContentRegionAvail().x * 0.32f;
+    ImGui::BeginChild("###note-list", ImVec2(listWidth, 0), true);
+    if (ImGui::Button(label("New note", "new-note").c_str())) open(ctx, OpenNote{});
+    ImGui::SetNextItemWidth(-1);
+    std::string hint = tr("Filter by tag");
+    if (ImGui::InputTextWithHint("###tag-filter", hint.c_str(), &m_tagFilter)) m_stale = true;
+    mutedText(trn("%d note", "%d notes", static_cast<long>(m_notes.size())));
+    for (auto& n : m_notes) {
+        std::string title = n.title.empty() ? std::string(tr("Untitled note")) : n.title;
+        if (ImGui::Selectable((title + "###" + n.id).c_str(), n.id == m_draft.id)) open(ctx, OpenNote{n.id, "", ""});
+        mutedText(n.updated.substr(0, 10) + (n.updated.size() > 15 ? " " + n.updated.substr(11, 5) : ""));
+    }
+    ImGui::EndChild();
+    ImGui::SameLine();
+    ImGui::BeginChild("###editor", ImVec2(0, 0), true);
+    if (m_draft.id.empty()) {
+        mutedText(tr("No note open. Press \"New note\" to start one."));
+    } else {
+        ImGui::SetNextItemWidth(-1);
+        std::string titleHint = tr("Title");
+        if (ImGui::InputTextWithHint("###title", titleHint.c_str(), &m_draft.title)) edited();
+        ImGui::SetNextItemWidth(-1);
+        std::string tagsHint = tr("Tags, separated by commas");
+        if (ImGui::InputTextWithHint("###tags", tagsHint.c_str(), &m_draft.tags)) edited();
+        float statusHeight = ImGui::GetTextLineHeightWithSpacing() * 1.5f;
+        if (ImGui::InputTextMultiline("###body", &m_draft.body, ImVec2(-1, ImGui::GetContentRegionAvail().y - statusHeight)))
+            edited();
+        if (!m_error.empty()) {
+            ImGui::TextColored(ImVec4(1, 0.4f, 0.4f, 1), "%s %s", tr("Not saved, will retry:"), m_error.c_str());
+            ctx.requestWakeAt(std::chrono::steady_clock::now() + std::chrono::seconds(2));
+            m_lastEdit = std::chrono::steady_clock::now() - kAutosaveDelay + std::chrono::seconds(2);
+        } else {
+            mutedText(m_dirty ? tr("Editing…") : tr("Saved"));
+        }
+    }
+    ImGui::EndChild();
+}
+
+}  // namespace kenes::app

@@ -1,0 +1,51 @@
+// Notes: the user's notes newest first (filter by tag) and the editor (title, Markdown text,
+// tags). Edits are saved automatically within one second of the last keystroke, and when another
+// note is opened, so a killed process loses at most that last second. Opened through OpenNote.
+// UI thread only.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "app/core/events.h"
+#include "app/core/i18n.h"
+#include "app/views/view.h"
+#include "storage/model.h"
+
+namespace kenes::app {
+
+class NotesView : public View {
+public:
+    explicit NotesView(AppContext& ctx);
+    const char* id() const override { return "notes"; }
+    const char* title() const override { return N_("Notes"); }
+    void draw(AppContext& ctx) override;
+
+    // The editor's state, exposed for tests.
+    struct Draft {
+        std::string id, title, body, tags, event, session;
+        std::vector<std::string> standards;
+        std::string created;
+    };
+    const Draft& draft() const { return m_draft; }
+    Draft& editDraft(AppContext& ctx);  // marks the draft as edited now
+    bool dirty() const { return m_dirty; }
+    // Saves the draft now when it has unsaved edits. Returns false (and keeps the text) on error.
+    bool saveNow(AppContext& ctx);
+
+    static constexpr std::chrono::milliseconds kAutosaveDelay{700};
+
+private:
+    void reload(AppContext& ctx);
+    void open(AppContext& ctx, const OpenNote& request);
+    void edited();
+
+    std::vector<storage::NoteInfo> m_notes;
+    bool m_stale = true, m_dirty = false;
+    Draft m_draft;
+    std::string m_tagFilter, m_error;
+    std::chrono::steady_clock::time_point m_lastEdit;
+};
+
+}  // namespace kenes::app

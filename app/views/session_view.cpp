@@ -1,0 +1,90 @@
+#include "app/views/session_view.h"
+
+#include <imgui.h>
+
+#include "app/core/app_context.h"
+#include "app/views/widgets.h"
+
+namespace kenes::app {
+
+SessionView::SessionView(AppContext& ctx) {
+    ctx.bus().subscribe<OpenSession>([this, &ctx](const OpenSession& e) {
+        m_sessionId = e.sessionId;
+        m_stale = true;
+        ctx.bus().post(ShowView{"session"});
+    });
+    ctx.bus().subscribe<DataChanged>([this](const DataChanged&) { m_stale = true; });
+}
+
+void SessionView::reload(AppContext& ctx) {
+    const std::string& lang = ctx.settings().contentLanguage;
+    if (m_sessionId.empty()) {
+        // Nothing chosen yet: the first session of the newest event.
+        auto events = ctx.model().events(lang);
+        if (!events.empty()) {
+            auto days = ctx.model().agenda(events.front().id, lang);
+            if (!days.empty() && !days.front().sessions.empty()) m_sessionId = days.front().sessions.front().id;
+        }
+    }
+    m_session = m_sessionId.empty() ? std::nullopt : ctx.model().session(m_sessionId, lang, ctx.userDatabaseName());
+    m_notes = m_sessionId.empty() ? std::vector<storage::NoteInfo>{}
+                                  : ctx.model().notesOfSession(ctx.userDatabaseName(), m_sessionId);
+    m_loadedLanguage = lang;
+    m_stale = false;
+}
+
+void SessionView::draw(AppContext& ctx) {
+    if (m_stale || m_loadedLanguage != ctx.settings().contentLanguage) reload(ctx);
+    if (ImGui::Button(label("← Agenda", "back").c_str())) ctx.bus().post(ShowView{"agenda"});
+    if (!m_session) {
+        mutedText(tr("Choose a session in the agenda."));
+        return;
+    }
+    const auto& s = *m_session;
+    const std::string& ui = ctx.settings().uiLanguage;
+    heading(s.title);
+    std::string when = formatLongDate(s.day, ui) + ", " + clockTime(s.start) + "–" + clockTime(s.end);
+    if (!s.room.empty()) when += " · " + s.room;
+    mutedText(when);
+    if (s.cancelled) ImGui::TextColored(ImVec4(1, 0.4f, 0.4f, 1), "%s", tr("This session is cancelled."));
+    ImGui::Spacing();
+    if (!s.speakers.empty()) {
+        heading(tr("Speakers"));
+        for (auto& sp : s.speakers) {
+            std::string line = sp.name.empty() ? sp.id : sp.name;
+            if (!sp.role.empty()) line += " — " + sp.role;
+            if (!sp.organisation.empty()) line += ", " + sp.organisation;
+            ImGui::BulletText("%s", line.c_str());
+        }
+        ImGui::Spacing();
+    }
+    if (!s.abstract.empty()) {
+        heading(tr("Abstract"));
+        ImGui::TextWrapped("%s", s.abstract.c_str());
+        ImGui::Spacing();
+    }
+    if (!s.standards.empty()) {
+        heading(tr("Linked standards"));
+        for (auto& link : s.standards) {
+            std::string standard = link, article;
+            if (auto hash = link.find('#'); hash != std::string::npos) {
+                standard = link.substr(0, hash);
+                article = link.substr(hash + 1);
+            }
+            std::string text = standard.substr(standard.find(':') + 1);
+            if (!article.empty()) text += ", " + std::string(tr("article")) + " " + article.substr(article.find_first_of("0123456789") == std::string::npos ? 0 : article.find_first_of("0123456789"));
+            if (ImGui::Button((text + "###" + link).c_str())) ctx.bus().post(OpenStandard{standard, article});
+            ImGui::SameLine();
+        }
+        ImGui::NewLine();
+        ImGui::Spacing();
+    }
+    heading(trn("%d note", "%d notes", static_cast<long>(m_notes.size())));
+    if (ImGui::Button(label("New note", "new-note").c_str())) ctx.bus().post(OpenNote{"", s.event, s.id});
+    for (auto& n : m_notes) {
+        std::string title = n.title.empty() ? std::string(tr("Untitled note")) : n.title;
+        if (ImGui::Selectable((title + "###" + n.id).c_str())) ctx.bus().post(OpenNote{n.id, "", ""});
+    }
+}
+
+}  // namespace kenes::app

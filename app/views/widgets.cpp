@@ -1,0 +1,61 @@
+#include "app/views/widgets.h"
+
+#include <imgui.h>
+
+#include "app/shell/fonts.h"
+#include "storage/search.h"
+
+namespace kenes::app {
+
+void heading(const std::string& text) {
+    if (ImFont* bold = boldFont()) ImGui::PushFont(bold);
+    ImGui::TextWrapped("%s", text.c_str());
+    if (boldFont()) ImGui::PopFont();
+}
+
+void mutedText(const std::string& text) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    ImGui::TextWrapped("%s", text.c_str());
+    ImGui::PopStyleColor();
+}
+
+void snippetText(const std::string& snippet) {
+    // Word by word so the line wraps at the window edge; matches in the accent colour.
+    const float right = ImGui::GetContentRegionAvail().x + ImGui::GetCursorPosX();
+    bool highlighted = false, first = true;
+    std::string word;
+    auto emit = [&](const std::string& w, bool hl) {
+        if (w.empty()) return;
+        float width = ImGui::CalcTextSize(w.c_str()).x;
+        if (!first) {
+            ImGui::SameLine(0, 0);
+            if (ImGui::GetCursorPosX() + width > right) ImGui::NewLine();
+        }
+        first = false;
+        if (hl) {
+            ImGui::TextColored(ImVec4(1.0f, 0.75f, 0.2f, 1.0f), "%s", w.c_str());
+        } else {
+            ImGui::TextUnformatted(w.c_str());
+        }
+    };
+    for (char c : snippet) {
+        if (c == storage::kHighlightBegin || c == storage::kHighlightEnd) {
+            emit(word, highlighted);
+            word.clear();
+            highlighted = c == storage::kHighlightBegin;
+        } else if (c == ' ' || c == '\n') {
+            word += ' ';
+            emit(word, highlighted);
+            word.clear();
+        } else {
+            word += c;
+        }
+    }
+    emit(word, highlighted);
+}
+
+std::string clockTime(const std::string& localDateTime) {
+    return localDateTime.size() >= 16 ? localDateTime.substr(11, 5) : localDateTime;
+}
+
+}  // namespace kenes::app
