@@ -3,6 +3,7 @@
 #include <ostream>
 
 #include "app/cli/command.h"
+#include "storage/model_store.h"
 #include "storage/store.h"
 
 namespace kenes::app {
@@ -49,7 +50,7 @@ int runDb(CliContext& ctx) {
         return kExitUsage;
     }
     try {
-        auto store = storage::Store::open(ctx.dataDir);
+        auto store = storage::openLibraryStore(ctx.dataDir);
         if (args[0] == "list") {
             for (const auto& name : store->allDatabases()) {
                 auto info = store->database(name)->info();
