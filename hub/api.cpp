@@ -2,6 +2,7 @@
 #include "hub/api.h"
 
 #include <sodium.h>
+#include <strings.h>
 
 #include <iostream>
 

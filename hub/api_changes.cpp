@@ -41,9 +41,15 @@ std::string render(const storage::ChangesResult& r) {
 }
 
 // Releases a longpoll slot when the last copy of the streaming callback goes away.
-struct SlotGuard {
-    std::atomic<size_t>& counter;
-    ~SlotGuard() { --counter; }
+class SlotGuard {
+public:
+    explicit SlotGuard(std::atomic<size_t>& counter) : m_counter(counter) {}
+    SlotGuard(const SlotGuard&) = delete;
+    SlotGuard& operator=(const SlotGuard&) = delete;
+    ~SlotGuard() { --m_counter; }
+
+private:
+    std::atomic<size_t>& m_counter;
 };
 }  // namespace
 
@@ -102,7 +108,7 @@ void Api::changes(Call& call, const std::shared_ptr<storage::Database>& db) {
         call.res.set_content(render(result), "application/json");
         return;
     }
-    auto guard = std::make_shared<SlotGuard>(SlotGuard{m_longpolls});
+    auto guard = std::make_shared<SlotGuard>(m_longpolls);
     const std::atomic<bool>* stopping = &m_stopping;
     call.res.status = 200;
     call.res.set_chunked_content_provider(

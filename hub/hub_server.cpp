@@ -1,6 +1,8 @@
 // httplib set-up of the hub: worker pool, limits, TLS, request log and shutdown (see hub_server.h).
 #include "hub/hub_server.h"
 
+#include <sys/socket.h>
+
 #include <chrono>
 #include <mutex>
 #include <ostream>
@@ -91,19 +93,31 @@ HubServer::HubServer(storage::Store& store, HubOptions options, std::ostream& lo
     svr.set_keep_alive_timeout(5);
     svr.set_keep_alive_max_count(10000);
     svr.set_tcp_nodelay(true);
-
-    svr.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
-        t_log.start = std::chrono::steady_clock::now();
-        t_log.started = true;
-        t_log.user.clear();
-        return httplib::Server::HandlerResponse::Unhandled;
+    // httplib's default also sets SO_REUSEPORT, which would let a second hub share the port.
+    svr.set_socket_options([](int sock) {
+        int yes = 1;
+        setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
     });
+
     Impl* impl = m_impl.get();
     auto handler = [impl](const httplib::Request& req, httplib::Response& res) {
         Call call{req, res, {}, std::nullopt, {}};
         impl->api->handle(call);
         if (call.user) t_log.user = call.user->name;
     };
+    // Runs before the body is read. Requests without a body (no Content-Length, not chunked) are
+    // answered here: httplib would otherwise wait for a body of a bodiless PUT/POST until the
+    // read timeout.
+    svr.set_pre_routing_handler([handler](const httplib::Request& req, httplib::Response& res) {
+        t_log.start = std::chrono::steady_clock::now();
+        t_log.started = true;
+        t_log.user.clear();
+        if (!req.has_header("Content-Length") && !req.has_header("Transfer-Encoding")) {
+            handler(req, res);
+            return httplib::Server::HandlerResponse::Handled;
+        }
+        return httplib::Server::HandlerResponse::Unhandled;
+    });
     const std::string any = "[\\s\\S]*";
     svr.Get(any, handler);
     svr.Post(any, handler);

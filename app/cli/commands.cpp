@@ -6,12 +6,14 @@ namespace kenes::app {
 
 // One line per sub-command; the implementations live in app/cli/cmd_*.cpp.
 int runDb(CliContext& ctx);
+int runHub(CliContext& ctx);
 int runSearch(CliContext& ctx);
 int runScreenshot(CliContext& ctx);
 
 const std::vector<Command>& commands() {
     static const std::vector<Command> list = {
         {"db", "db list | db dump NAME", "inspect the local store", runDb},
+        {"hub", "hub [--port N] [--bind ADDR] [--tls-cert F --tls-key F] | hub user add NAME --role organizer|participant | hub user list | hub user remove NAME", "serve the local store to CouchDB/PouchDB clients (password on stdin for user add)", runHub},
         {"search", "search QUERY [--lang ru|en] [--user NAME]", "search standards, sessions and your notes", runSearch},
         {"screenshot", "screenshot --view V --lang ru|en --size WxH --out F.png", "render a view of the app to a PNG", runScreenshot},
     };
