@@ -59,7 +59,8 @@ void AgendaView::draw(AppContext& ctx) {
     ImGui::SameLine();
     ImGui::Checkbox(label("My agenda", "my-agenda").c_str(), &myAgendaOnly);
     if (current) {
-        std::string where = current->venue.empty() ? current->city : current->venue + ", " + current->city;
+        std::string where = current->venue.empty() || current->venue == current->city ? current->city
+                                                                                 : current->venue + ", " + current->city;
         mutedText(formatLongDate(current->startDate, ctx.settings().uiLanguage) + " – " +
                   formatLongDate(current->endDate, ctx.settings().uiLanguage) + " · " + where + " · " +
                   tr("times in the event's zone") + " (" + current->timezone + ")");

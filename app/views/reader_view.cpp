@@ -59,7 +59,7 @@ void ReaderView::draw(AppContext& ctx) {
     if (m_stale || m_loadedLanguage != ctx.settings().contentLanguage) reload(ctx);
     const bool ru = ctx.settings().contentLanguage == "ru";
     const auto& primary = ru ? (m_ru ? m_ru : m_en) : (m_en ? m_en : m_ru);
-    if (ImGui::Button(label("← Library", "back").c_str())) ctx.bus().post(ShowView{"library"});
+    if (ImGui::Button(label("‹ Library", "back").c_str())) ctx.bus().post(ShowView{"library"});
     if (!primary) {
         ImGui::SameLine();
         mutedText(tr("Choose a standard in the library."));

@@ -35,7 +35,7 @@ void SessionView::reload(AppContext& ctx) {
 
 void SessionView::draw(AppContext& ctx) {
     if (m_stale || m_loadedLanguage != ctx.settings().contentLanguage) reload(ctx);
-    if (ImGui::Button(label("← Agenda", "back").c_str())) ctx.bus().post(ShowView{"agenda"});
+    if (ImGui::Button(label("‹ Agenda", "back").c_str())) ctx.bus().post(ShowView{"agenda"});
     if (!m_session) {
         mutedText(tr("Choose a session in the agenda."));
         return;

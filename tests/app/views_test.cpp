@@ -1,0 +1,152 @@
+// View logic without a window: an ImGui context with a built font atlas, the shell drawing frames
+// over a real store with the sample content, and events/edits as a person would cause them.
+#include <catch2/catch.hpp>
+#include <imgui.h>
+
+#include <thread>
+
+#include "app/core/app_context.h"
+#include "app/core/i18n.h"
+#include "app/shell/app_shell.h"
+#include "app/shell/fonts.h"
+#include "app/views/agenda_view.h"
+#include "app/views/library_view.h"
+#include "app/views/notes_view.h"
+#include "app/views/session_view.h"
+#include "support/process.h"
+
+using namespace kenes::app;
+
+namespace {
+
+struct Harness {
+    kenes::test::TempDir dir{"kenes-views"};
+    AppContext ctx{dir.path(), "tester"};
+    AppShell* shell = nullptr;
+    std::unique_ptr<AppShell> owned;
+
+    Harness() {
+        ImGui::CreateContext();
+        ImGui::GetIO().IniFilename = nullptr;
+        ImGui::GetIO().DisplaySize = ImVec2(1280, 800);
+        buildFonts(16.0f);
+        unsigned char* pixels = nullptr;
+        int w = 0, h = 0;
+        ImGui::GetIO().Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
+        owned = std::make_unique<AppShell>(ctx);
+        shell = owned.get();
+    }
+    ~Harness() {
+        owned.reset();
+        ImGui::DestroyContext();
+    }
+    void frame() {
+        ImGui::GetIO().DeltaTime = 1.0f / 60;
+        ImGui::NewFrame();
+        shell->drawFrame();
+        ImGui::Render();
+    }
+};
+
+}  // namespace
+
+TEST_CASE("opening a session from the agenda shows the session view", "[views]") {
+    Harness h;
+    h.frame();
+    CHECK(h.shell->currentView() == "agenda");
+    auto* agenda = dynamic_cast<AgendaView*>(h.shell->view("agenda"));
+    REQUIRE(agenda);
+    REQUIRE_FALSE(agenda->days().empty());
+    std::string sessionId = agenda->days().front().sessions.front().id;
+    h.ctx.bus().post(OpenSession{sessionId});
+    h.frame();
+    CHECK(h.shell->currentView() == "session");
+    auto* session = dynamic_cast<SessionView*>(h.shell->view("session"));
+    CHECK(session->sessionId() == sessionId);
+    h.frame();
+}
+
+TEST_CASE("starring a session puts it into my agenda; the filter shows only starred ones", "[views]") {
+    Harness h;
+    h.frame();
+    auto* agenda = dynamic_cast<AgendaView*>(h.shell->view("agenda"));
+    auto session = agenda->days().front().sessions.front();
+    CHECK_FALSE(session.starred);
+    agenda->toggleStar(h.ctx, session);
+    h.frame();
+    h.frame();
+    CHECK(h.ctx.model().isStarred(h.ctx.userDatabaseName(), session.id));
+    size_t starred = 0;
+    for (auto& d : agenda->days())
+        for (auto& s : d.sessions) starred += s.starred ? 1 : 0;
+    CHECK(starred == 1);
+    agenda->myAgendaOnly = true;
+    h.frame();
+    agenda->toggleStar(h.ctx, agenda->days().front().sessions.front());
+    h.frame();
+    CHECK_FALSE(h.ctx.model().isStarred(h.ctx.userDatabaseName(), session.id));
+}
+
+TEST_CASE("switching the UI language keeps the open view and the unsaved editor text", "[views]") {
+    Harness h;
+    h.ctx.bus().post(OpenNote{"", "", ""});
+    h.frame();
+    REQUIRE(h.shell->currentView() == "notes");
+    auto* notes = dynamic_cast<NotesView*>(h.shell->view("notes"));
+    notes->editDraft(h.ctx).body = "Черновик, ещё не сохранён";
+    h.ctx.settings().uiLanguage = "ru";
+    h.frame();
+    CHECK(uiLanguage() == "ru");
+    CHECK(h.shell->currentView() == "notes");
+    CHECK(notes->draft().body == "Черновик, ещё не сохранён");
+    h.ctx.settings().uiLanguage = "en";
+    h.frame();
+    CHECK(uiLanguage() == "en");
+    CHECK(notes->draft().body == "Черновик, ещё не сохранён");
+}
+
+TEST_CASE("typing in the editor and waiting saves the note within a second", "[views]") {
+    Harness h;
+    h.frame();
+    auto* session = dynamic_cast<AgendaView*>(h.shell->view("agenda"));
+    auto s = session->days().front().sessions.front();
+    h.ctx.bus().post(OpenNote{"", s.event, s.id});
+    h.frame();
+    auto* notes = dynamic_cast<NotesView*>(h.shell->view("notes"));
+    std::string id = notes->draft().id;
+    notes->editDraft(h.ctx).body += "Freedom of association, art. 3";
+    h.frame();
+    CHECK(notes->dirty());
+    auto start = std::chrono::steady_clock::now();
+    while (notes->dirty() && std::chrono::steady_clock::now() - start < std::chrono::seconds(3)) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        h.frame();
+    }
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(1));
+    auto saved = h.ctx.model().notesOfSession(h.ctx.userDatabaseName(), s.id);
+    REQUIRE(saved.size() == 1);
+    CHECK(saved.front().id == id);
+    CHECK(saved.front().body.find("Freedom of association, art. 3") != std::string::npos);
+    CHECK(saved.front().event == s.event);
+}
+
+TEST_CASE("library search runs off the UI thread and shows results as typed", "[views]") {
+    Harness h;
+    h.ctx.bus().post(ShowView{"library"});
+    h.frame();
+    auto* library = dynamic_cast<LibraryView*>(h.shell->view("library"));
+    library->setQuery(h.ctx, "association");
+    auto start = std::chrono::steady_clock::now();
+    while ((library->searching() || library->results().total() == 0) &&
+           std::chrono::steady_clock::now() - start < std::chrono::seconds(5)) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        h.frame();
+    }
+    CHECK(library->results().total() > 0);
+    library->setQuery(h.ctx, "\"AND OR NEAR( *");  // FTS syntax typed by a person: no error
+    for (int i = 0; i < 50 && library->searching(); ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        h.frame();
+    }
+    h.frame();
+}
