@@ -1,6 +1,7 @@
 // `kenes screenshot --view V --lang ru|en --size WxH --out F.png`: renders one view of the
 // desktop app (with the data dir's content; sample content on the first run) into a PNG.
 #include <cstdio>
+#include <ctime>
 #include <ostream>
 
 #include "app/cli/command.h"
@@ -12,10 +13,11 @@ int runScreenshot(CliContext& ctx) {
     ScreenshotRequest request;
     request.dataDir = ctx.dataDir;
     const char* usage = "Usage: kenes screenshot --view agenda|session|library|reader|notes|settings "
-                        "--lang ru|en --size WxH --out F.png\n";
+                        "--lang ru|en --size WxH --out F.png [--at YYYY-MM-DDTHH:MMZ]\n";
     for (size_t i = 0; i < ctx.args.size(); ++i) {
         const std::string& a = ctx.args[i];
-        if (i + 1 >= ctx.args.size() || (a != "--view" && a != "--lang" && a != "--size" && a != "--out" && a != "--data")) {
+        if (i + 1 >= ctx.args.size() || (a != "--view" && a != "--lang" && a != "--size" && a != "--out" && a != "--data" &&
+                                      a != "--at")) {
             ctx.err << "kenes screenshot: unexpected argument '" << a << "'.\n" << usage;
             return kExitUsage;
         }
@@ -44,6 +46,17 @@ int runScreenshot(CliContext& ctx) {
             }
             request.width = w;
             request.height = h;
+        } else if (a == "--at") {
+            std::tm tm{};
+            char tail = 0;
+            if (std::sscanf(v.c_str(), "%d-%d-%dT%d:%dZ%c", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
+                            &tm.tm_min, &tail) != 5 || tm.tm_year < 1970 || tm.tm_mon < 1 || tm.tm_mon > 12) {
+                ctx.err << "kenes screenshot: --at must be a UTC time like 2019-07-25T04:30Z.\n";
+                return kExitUsage;
+            }
+            tm.tm_year -= 1900;
+            tm.tm_mon -= 1;
+            request.at = static_cast<int64_t>(timegm(&tm));
         } else if (a == "--out") {
             request.out = v;
         } else {

@@ -178,6 +178,7 @@ int renderScreenshot(const ScreenshotRequest& request, std::ostream& err) {
     ctx->settings().uiLanguage = request.language;
     ctx->settings().contentLanguage = request.language;
     ctx->settings().lastView = request.view;
+    if (request.at != 0) ctx->setClock([at = request.at] { return at; });
     Window window;
     if (!window.open(request.width, request.height, false, err)) return 1;
     AppShell shell(*ctx);

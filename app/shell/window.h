@@ -3,6 +3,7 @@
 // display is available.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <iosfwd>
 #include <string>
@@ -18,6 +19,7 @@ struct ScreenshotRequest {
     std::string language = "en";  // UI and content language
     int width = 1280, height = 800;
     std::filesystem::path out;
+    int64_t at = 0;  // the clock for now/next (seconds since the epoch, UTC); 0: the real time
 };
 
 // Renders the view with the data dir's content into a PNG. Returns the process exit code.

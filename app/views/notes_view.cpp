@@ -155,7 +155,8 @@ void NotesView::draw(AppContext& ctx) {
     for (auto& n : m_notes) {
         std::string title = n.title.empty() ? std::string(tr("Untitled note")) : n.title;
         if (ImGui::Selectable((title + "###" + n.id).c_str(), n.id == m_draft.id)) open(ctx, OpenNote{n.id, "", ""});
-        mutedText(n.updated.substr(0, 10) + (n.updated.size() > 15 ? " " + n.updated.substr(11, 5) : ""));
+        mutedText(formatLongDate(n.updated.substr(0, 10), ctx.settings().uiLanguage) +
+                  (n.updated.size() > 15 ? ", " + n.updated.substr(11, 5) + " UTC" : ""));
     }
     ImGui::EndChild();
     ImGui::SameLine();

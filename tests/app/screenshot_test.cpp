@@ -12,7 +12,12 @@ namespace {
 
 int runKenes(const std::string& args) {
     std::string prefix = std::getenv("DISPLAY") ? "" : "xvfb-run -a ";
-    std::string cmd = prefix + "'" + KENES_EXE + "' " + args + " 2>&1";
+    std::string cmd = prefix;
+    cmd += "'";
+    cmd += KENES_EXE;
+    cmd += "' ";
+    cmd += args;
+    cmd += " 2>&1";
     int rc = std::system(cmd.c_str());
     return WIFEXITED(rc) ? WEXITSTATUS(rc) : 128;
 }
@@ -57,8 +62,13 @@ TEST_CASE("screenshot rejects wrong arguments and the app exits 1 without a disp
     CHECK(runKenes("screenshot --view agenda --size big --out x.png") == 2);
     CHECK(runKenes("screenshot --view agenda --lang de --out x.png") == 2);
     CHECK(runKenes("screenshot --view agenda") == 2);
-    std::string cmd = std::string("env -u DISPLAY -u WAYLAND_DISPLAY '") + KENES_EXE + "' --data '" +
-                      (dir.path() / "data").string() + "' > '" + (dir.path() / "out.txt").string() + "' 2>&1";
+    std::string cmd = "env -u DISPLAY -u WAYLAND_DISPLAY '";
+    cmd += KENES_EXE;
+    cmd += "' --data '";
+    cmd += (dir.path() / "data").string();
+    cmd += "' > '";
+    cmd += (dir.path() / "out.txt").string();
+    cmd += "' 2>&1";
     int rc = std::system(cmd.c_str());
     CHECK(WEXITSTATUS(rc) == 1);
 }
