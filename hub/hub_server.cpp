@@ -3,6 +3,7 @@
 
 #include <sys/socket.h>
 
+#include <charconv>
 #include <chrono>
 #include <mutex>
 #include <ostream>
@@ -88,7 +89,7 @@ HubServer::HubServer(storage::Store& store, HubOptions options, std::ostream& lo
     httplib::Server& svr = *d.server;
     svr.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
     svr.set_payload_max_length(d.options.maxBodyBytes);
-    svr.set_read_timeout(15, 0);
+    svr.set_read_timeout(10, 0);
     svr.set_write_timeout(30, 0);
     svr.set_keep_alive_timeout(5);
     svr.set_keep_alive_max_count(10000);
@@ -108,7 +109,8 @@ HubServer::HubServer(storage::Store& store, HubOptions options, std::ostream& lo
     // Runs before the body is read. Requests without a body (no Content-Length, not chunked) are
     // answered here: httplib would otherwise wait for a body of a bodiless PUT/POST until the
     // read timeout.
-    svr.set_pre_routing_handler([handler](const httplib::Request& req, httplib::Response& res) {
+    const size_t maxBody = d.options.maxBodyBytes;
+    svr.set_pre_routing_handler([handler, maxBody](const httplib::Request& req, httplib::Response& res) {
         t_log.start = std::chrono::steady_clock::now();
         t_log.started = true;
         t_log.user.clear();
@@ -116,14 +118,56 @@ HubServer::HubServer(storage::Store& store, HubOptions options, std::ostream& lo
             handler(req, res);
             return httplib::Server::HandlerResponse::Handled;
         }
+        if (req.has_header("Content-Length")) {
+            const std::string length = req.get_header_value("Content-Length");
+            uint64_t n = 0;
+            auto [p, ec] = std::from_chars(length.data(), length.data() + length.size(), n);
+            if (ec != std::errc() || p != length.data() + length.size()) {
+                Api::sendError(res, 400, "bad_request", "Malformed Content-Length.");
+                res.set_header("Connection", "close");
+                return httplib::Server::HandlerResponse::Handled;
+            }
+            if (n > maxBody) {
+                Api::sendError(res, 413, "too_large", "The request body is larger than the hub accepts.");
+                res.set_header("Connection", "close");
+                return httplib::Server::HandlerResponse::Handled;
+            }
+        }
         return httplib::Server::HandlerResponse::Unhandled;
     });
+    // Bodies are read here, bounded, so chunked uploads are limited as well as sized ones.
+    auto withBody = [handler, maxBody](const httplib::Request& req, httplib::Response& res,
+                                       const httplib::ContentReader& reader) {
+        std::string body;
+        bool tooLarge = false;
+        bool complete = reader([&](const char* data, size_t size) {
+            if (body.size() + size > maxBody) {
+                tooLarge = true;
+                return false;
+            }
+            body.append(data, size);
+            return true;
+        });
+        if (tooLarge) {
+            Api::sendError(res, 413, "too_large", "The request body is larger than the hub accepts.");
+            res.set_header("Connection", "close");
+            return;
+        }
+        if (!complete) {
+            Api::sendError(res, 400, "bad_request", "The request body could not be read completely.");
+            res.set_header("Connection", "close");
+            return;
+        }
+        // httplib owns the (non-const) Request; the handler reads the body from it.
+        const_cast<httplib::Request&>(req).body = std::move(body);
+        handler(req, res);
+    };
     const std::string any = "[\\s\\S]*";
     svr.Get(any, handler);
-    svr.Post(any, handler);
-    svr.Put(any, handler);
-    svr.Delete(any, handler);
-    svr.Patch(any, handler);
+    svr.Post(any, withBody);
+    svr.Put(any, withBody);
+    svr.Delete(any, withBody);
+    svr.Patch(any, withBody);
     svr.Options(any, handler);
     svr.set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
         if (res.body.empty()) {
