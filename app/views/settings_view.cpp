@@ -47,11 +47,10 @@ void SettingsView::draw(AppContext& ctx) {
     if (ImGui::RadioButton(label("Light", "light").c_str(), &theme, 1)) changed = true;
     s.theme = theme == 1 ? "light" : "dark";
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 14);
-    static float pending = 0;
-    if (pending == 0) pending = s.fontSize;
-    ImGui::SliderFloat(label("Font size", "font-size").c_str(), &pending, 12.0f, 28.0f, "%.0f px");
+    if (!ImGui::IsItemActive() && m_pendingFontSize == 0) m_pendingFontSize = s.fontSize;
+    ImGui::SliderFloat(label("Font size", "font-size").c_str(), &m_pendingFontSize, 12.0f, 28.0f, "%.0f px");
     if (ImGui::IsItemDeactivatedAfterEdit()) {
-        s.fontSize = pending;  // the atlas is rebuilt before the next frame
+        s.fontSize = m_pendingFontSize;  // the atlas is rebuilt before the next frame
         changed = true;
     }
     ImGui::Spacing();

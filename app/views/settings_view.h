@@ -14,6 +14,9 @@ public:
     const char* id() const override { return "settings"; }
     const char* title() const override { return N_("Settings"); }
     void draw(AppContext& ctx) override;
+
+private:
+    float m_pendingFontSize = 0;  // the slider's value while it is dragged; applied on release
 };
 
 }  // namespace kenes::app
