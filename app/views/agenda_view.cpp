@@ -2,11 +2,28 @@
 
 #include <imgui.h>
 
+#include <ctime>
+
 #include "app/core/app_context.h"
 #include "app/core/i18n.h"
 #include "app/views/widgets.h"
 
 namespace kenes::app {
+
+namespace {
+
+// "HH:MM" of an instant in the device's zone, and the zone's abbreviation.
+std::string deviceClock(int64_t utc, std::string* zone = nullptr) {
+    std::time_t t = static_cast<std::time_t>(utc);
+    std::tm tm{};
+    localtime_r(&t, &tm);
+    char buf[16];
+    std::strftime(buf, sizeof buf, "%H:%M", &tm);
+    if (zone) *zone = tm.tm_zone ? tm.tm_zone : "";
+    return buf;
+}
+
+}  // namespace
 
 AgendaView::AgendaView(AppContext& ctx) {
     ctx.bus().subscribe<DataChanged>([this](const DataChanged&) { m_stale = true; });
@@ -58,12 +75,17 @@ void AgendaView::draw(AppContext& ctx) {
     }
     ImGui::SameLine();
     ImGui::Checkbox(label("My agenda", "my-agenda").c_str(), &myAgendaOnly);
+    ImGui::SameLine();
+    std::string deviceZone;
+    deviceClock(ctx.now(), &deviceZone);
+    ImGui::Checkbox((std::string(tr("Device time")) + " (" + deviceZone + ")###device-time").c_str(), &deviceTime);
     if (current) {
         std::string where = current->venue.empty() || current->venue == current->city ? current->city
                                                                                  : current->venue + ", " + current->city;
+        std::string zoneNote = deviceTime ? std::string(tr("times in this device's zone")) + " (" + deviceZone + ")"
+                                          : std::string(tr("times in the event's zone")) + " (" + current->timezone + ")";
         mutedText(formatLongDate(current->startDate, ctx.settings().uiLanguage) + " – " +
-                  formatLongDate(current->endDate, ctx.settings().uiLanguage) + " · " + where + " · " +
-                  tr("times in the event's zone") + " (" + current->timezone + ")");
+                  formatLongDate(current->endDate, ctx.settings().uiLanguage) + " · " + where + " · " + zoneNote);
     }
 
     // Now/next is recomputed once a minute; the shell is asked to wake for it.
@@ -112,7 +134,11 @@ void AgendaView::draw(AppContext& ctx) {
                 if (ImGui::Checkbox("###star", &starred)) toggleStar(ctx, s);
                 if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", s.starred ? tr("Remove from my agenda") : tr("Add to my agenda"));
                 ImGui::TableNextColumn();
-                ImGui::Text("%s–%s", clockTime(s.start).c_str(), clockTime(s.end).c_str());
+                if (deviceTime) {
+                    ImGui::Text("%s–%s", deviceClock(s.startUtc).c_str(), deviceClock(s.endUtc).c_str());
+                } else {
+                    ImGui::Text("%s–%s", clockTime(s.start).c_str(), clockTime(s.end).c_str());
+                }
                 ImGui::TableNextColumn();
                 std::string title = s.title;
                 if (s.cancelled) title = std::string(tr("Cancelled")) + ": " + title;

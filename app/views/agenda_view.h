@@ -21,6 +21,7 @@ public:
 
     // State exposed for tests.
     bool myAgendaOnly = false;
+    bool deviceTime = false;  // show times in the device's zone instead of the event's
     const std::string& eventId() const { return m_eventId; }
     const std::vector<storage::AgendaDay>& days() const { return m_days; }
     void toggleStar(AppContext& ctx, const storage::SessionInfo& session);

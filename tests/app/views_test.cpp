@@ -150,3 +150,31 @@ TEST_CASE("library search runs off the UI thread and shows results as typed", "[
     }
     h.frame();
 }
+
+TEST_CASE("clicking a session row with the mouse opens that session", "[views]") {
+    Harness h;
+    h.frame();
+    h.frame();
+    auto* agenda = dynamic_cast<AgendaView*>(h.shell->view("agenda"));
+    REQUIRE(agenda);
+    ImGuiIO& io = ImGui::GetIO();
+    // Walk down the session column clicking until a row answers (the rows start below the tabs).
+    bool opened = false;
+    for (float y = 100; y < 500 && !opened; y += 8) {
+        io.MousePos = ImVec2(400, y);
+        io.MouseDown[0] = false;
+        h.frame();
+        io.MouseDown[0] = true;
+        h.frame();
+        io.MouseDown[0] = false;
+        h.frame();
+        opened = h.shell->currentView() == "session";
+    }
+    REQUIRE(opened);
+    auto* session = dynamic_cast<SessionView*>(h.shell->view("session"));
+    bool known = false;
+    for (auto& d : agenda->days())
+        for (auto& s : d.sessions) known = known || s.id == session->sessionId();
+    CHECK(known);
+    io.MousePos = ImVec2(-1, -1);
+}
