@@ -111,15 +111,19 @@ void AgendaView::draw(AppContext& ctx) {
             continue;
         m_selectedDay = day.date;
         size_t shown = 0;
-        if (ImGui::BeginTable("###sessions", 5,
+        // Below ~600 px the room and speakers move under the title (phones, narrow windows).
+        const bool compact = ImGui::GetContentRegionAvail().x < 600;
+        if (ImGui::BeginTable(compact ? "###sessions-compact" : "###sessions", compact ? 3 : 5,
                               ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY |
                                   ImGuiTableFlags_SizingStretchProp)) {
             ImGui::TableSetupScrollFreeze(0, 1);
             ImGui::TableSetupColumn(label("Star", "c-star").c_str(), ImGuiTableColumnFlags_WidthFixed);
             ImGui::TableSetupColumn(label("Time", "c-time").c_str(), ImGuiTableColumnFlags_WidthFixed);
             ImGui::TableSetupColumn(label("Session", "c-session").c_str(), ImGuiTableColumnFlags_WidthStretch, 3.0f);
-            ImGui::TableSetupColumn(label("Room", "c-room").c_str(), ImGuiTableColumnFlags_WidthStretch, 1.0f);
-            ImGui::TableSetupColumn(label("Speakers", "c-speakers").c_str(), ImGuiTableColumnFlags_WidthStretch, 1.6f);
+            if (!compact) {
+                ImGui::TableSetupColumn(label("Room", "c-room").c_str(), ImGuiTableColumnFlags_WidthStretch, 1.0f);
+                ImGui::TableSetupColumn(label("Speakers", "c-speakers").c_str(), ImGuiTableColumnFlags_WidthStretch, 1.6f);
+            }
             ImGui::TableHeadersRow();
             for (auto& s : day.sessions) {
                 if (myAgendaOnly && !s.starred) continue;
@@ -151,12 +155,18 @@ void AgendaView::draw(AppContext& ctx) {
                     ImGui::SameLine();
                     ImGui::TextColored(ImVec4(1.0f, 0.75f, 0.2f, 1), "%s", tr("Next"));
                 }
-                ImGui::TableNextColumn();
-                ImGui::TextWrapped("%s", s.room.c_str());
-                ImGui::TableNextColumn();
                 std::string speakers;
                 for (auto& sp : s.speakers) speakers += (speakers.empty() ? "" : ", ") + (sp.name.empty() ? sp.id : sp.name);
-                ImGui::TextWrapped("%s", speakers.c_str());
+                if (compact) {
+                    std::string details = s.room;
+                    if (!speakers.empty()) details += (details.empty() ? "" : " · ") + speakers;
+                    if (!details.empty()) mutedText(details);
+                } else {
+                    ImGui::TableNextColumn();
+                    ImGui::TextWrapped("%s", s.room.c_str());
+                    ImGui::TableNextColumn();
+                    ImGui::TextWrapped("%s", speakers.c_str());
+                }
                 ImGui::PopID();
             }
             ImGui::EndTable();

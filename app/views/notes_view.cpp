@@ -3,7 +3,9 @@
 #include <imgui.h>
 #include <imgui_stdlib.h>
 
+#include <algorithm>
 #include <random>
+#include <set>
 
 #include "app/core/app_context.h"
 #include "app/views/widgets.h"
@@ -125,6 +127,7 @@ bool NotesView::saveNow(AppContext& ctx) {
         m_dirty = false;
         m_error.clear();
         m_stale = true;
+        m_tags.clear();
         ctx.bus().post(DataChanged{});
         return true;
     } catch (const std::exception& e) {
@@ -145,12 +148,35 @@ void NotesView::draw(AppContext& ctx) {
     }
     if (m_draft.id.empty() && !m_notes.empty()) open(ctx, OpenNote{m_notes.front().id, "", ""});
 
-    float listWidth = ImGui::GetContentRegionAvail().x * 0.32f;
-    ImGui::BeginChild("###note-list", ImVec2(listWidth, 0), true);
+    // Side by side; below ~600 px the list sits above the editor.
+    const bool compact = ImGui::GetContentRegionAvail().x < 600;
+    ImVec2 listSize = compact ? ImVec2(0, ImGui::GetContentRegionAvail().y * 0.35f)
+                              : ImVec2(ImGui::GetContentRegionAvail().x * 0.32f, 0);
+    ImGui::BeginChild("###note-list", listSize, true);
     if (ImGui::Button(label("New note", "new-note").c_str())) open(ctx, OpenNote{});
     ImGui::SetNextItemWidth(-1);
     std::string hint = tr("Filter by tag");
     if (ImGui::InputTextWithHint("###tag-filter", hint.c_str(), &m_tagFilter)) m_stale = true;
+    // Tags of all notes, sorted for the UI language (Russian collation when the UI is Russian).
+    if (m_tags.empty() || m_tagsLanguage != uiLanguage()) {
+        std::set<std::string> all;
+        for (auto& n : ctx.model().notes(ctx.userDatabaseName()))
+            for (auto& t : n.tags) all.insert(t);
+        m_tags.assign(all.begin(), all.end());
+        std::sort(m_tags.begin(), m_tags.end(), [](auto& a, auto& b) { return collateLess(a, b, uiLanguage()); });
+        m_tagsLanguage = uiLanguage();
+    }
+    for (auto& t : m_tags) {
+        bool active = t == m_tagFilter;
+        if (active) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
+        if (ImGui::SmallButton(("#" + t + "###tag-" + t).c_str())) {
+            m_tagFilter = active ? "" : t;
+            m_stale = true;
+        }
+        if (active) ImGui::PopStyleColor();
+        ImGui::SameLine();
+    }
+    if (!m_tags.empty()) ImGui::NewLine();
     mutedText(trn("%d note", "%d notes", static_cast<long>(m_notes.size())));
     for (auto& n : m_notes) {
         std::string title = n.title.empty() ? std::string(tr("Untitled note")) : n.title;
@@ -159,7 +185,7 @@ void NotesView::draw(AppContext& ctx) {
                   (n.updated.size() > 15 ? ", " + n.updated.substr(11, 5) + " UTC" : ""));
     }
     ImGui::EndChild();
-    ImGui::SameLine();
+    if (!compact) ImGui::SameLine();
     ImGui::BeginChild("###editor", ImVec2(0, 0), true);
     if (m_draft.id.empty()) {
         mutedText(tr("No note open. Press \"New note\" to start one."));

@@ -44,7 +44,8 @@ private:
     std::vector<storage::NoteInfo> m_notes;
     bool m_stale = true, m_dirty = false;
     Draft m_draft;
-    std::string m_tagFilter, m_error;
+    std::string m_tagFilter, m_error, m_tagsLanguage;
+    std::vector<std::string> m_tags;
     std::chrono::steady_clock::time_point m_lastEdit;
 };
 
