@@ -34,7 +34,7 @@ public:
     // Saves the draft now when it has unsaved edits. Returns false (and keeps the text) on error.
     bool saveNow(AppContext& ctx);
 
-    static constexpr std::chrono::milliseconds kAutosaveDelay{700};
+    static constexpr std::chrono::milliseconds kAutosaveDelay{500};
 
 private:
     void reload(AppContext& ctx);

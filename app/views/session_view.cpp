@@ -29,6 +29,29 @@ void SessionView::reload(AppContext& ctx) {
     m_session = m_sessionId.empty() ? std::nullopt : ctx.model().session(m_sessionId, lang, ctx.userDatabaseName());
     m_notes = m_sessionId.empty() ? std::vector<storage::NoteInfo>{}
                                   : ctx.model().notesOfSession(ctx.userDatabaseName(), m_sessionId);
+    // Link labels: "C087 — title" or "C087, Art. 2 — heading", resolved once per load.
+    m_links.clear();
+    if (m_session) {
+        for (auto& link : m_session->standards) {
+            Link l;
+            l.standardId = link.substr(0, link.find('#'));
+            if (auto hash = link.find('#'); hash != std::string::npos) l.articleId = link.substr(hash + 1);
+            l.text = l.standardId.substr(l.standardId.find(':') + 1);
+            if (auto standard = ctx.model().standard(l.standardId, lang)) {
+                l.text = standard->code.empty() ? l.text : standard->code;
+                const storage::ArticleInfo* article = nullptr;
+                for (auto& a : standard->articles)
+                    if (a.id == l.articleId) article = &a;
+                if (article) {
+                    l.text += std::string(", ") + tr("Art.") + " " + article->number;
+                    if (!article->heading.empty()) l.text += " — " + article->heading;
+                } else {
+                    l.text += " — " + (standard->shortTitle.empty() ? standard->title : standard->shortTitle);
+                }
+            }
+            m_links.push_back(std::move(l));
+        }
+    }
     m_loadedLanguage = lang;
     m_stale = false;
 }
@@ -65,18 +88,11 @@ void SessionView::draw(AppContext& ctx) {
     }
     if (!s.standards.empty()) {
         heading(tr("Linked standards"));
-        for (auto& link : s.standards) {
-            std::string standard = link, article;
-            if (auto hash = link.find('#'); hash != std::string::npos) {
-                standard = link.substr(0, hash);
-                article = link.substr(hash + 1);
-            }
-            std::string text = standard.substr(standard.find(':') + 1);
-            if (!article.empty()) text += ", " + std::string(tr("article")) + " " + article.substr(article.find_first_of("0123456789") == std::string::npos ? 0 : article.find_first_of("0123456789"));
-            if (ImGui::Button((text + "###" + link).c_str())) ctx.bus().post(OpenStandard{standard, article});
-            ImGui::SameLine();
+        for (size_t i = 0; i < s.standards.size() && i < m_links.size(); ++i) {
+            const auto& link = m_links[i];
+            if (ImGui::Selectable((link.text + "###" + s.standards[i]).c_str()))
+                ctx.bus().post(OpenStandard{link.standardId, link.articleId});
         }
-        ImGui::NewLine();
         ImGui::Spacing();
     }
     heading(trn("%d note", "%d notes", static_cast<long>(m_notes.size())));

@@ -30,6 +30,10 @@ private:
     bool m_stale = true;
     std::optional<storage::SessionInfo> m_session;
     std::vector<storage::NoteInfo> m_notes;
+    struct Link {
+        std::string standardId, articleId, text;
+    };
+    std::vector<Link> m_links;  // one per m_session->standards entry
 };
 
 }  // namespace kenes::app

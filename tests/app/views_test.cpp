@@ -178,3 +178,22 @@ TEST_CASE("clicking a session row with the mouse opens that session", "[views]")
     CHECK(known);
     io.MousePos = ImVec2(-1, -1);
 }
+
+TEST_CASE("every session of every event opens and draws in both languages", "[views]") {
+    Harness h;
+    for (const char* lang : {"en", "ru"}) {
+        h.ctx.settings().uiLanguage = lang;
+        h.ctx.settings().contentLanguage = lang;
+        for (auto& e : h.ctx.model().events(lang)) {
+            for (auto& day : h.ctx.model().agenda(e.id, lang)) {
+                for (auto& s : day.sessions) {
+                    h.ctx.bus().post(OpenSession{s.id});
+                    h.frame();
+                    h.frame();
+                    CHECK(h.shell->currentView() == "session");
+                    CHECK(dynamic_cast<SessionView*>(h.shell->view("session"))->sessionId() == s.id);
+                }
+            }
+        }
+    }
+}
