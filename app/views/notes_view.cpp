@@ -43,7 +43,9 @@ std::vector<std::string> splitTags(const std::string& text) {
 
 }  // namespace
 
-NotesView::NotesView(AppContext& ctx) {
+NotesView::~NotesView() { saveNow(m_ctx); }
+
+NotesView::NotesView(AppContext& ctx) : m_ctx(ctx) {
     ctx.bus().subscribe<OpenNote>([this, &ctx](const OpenNote& e) {
         open(ctx, e);
         ctx.bus().post(ShowView{"notes"});

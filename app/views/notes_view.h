@@ -18,6 +18,7 @@ namespace kenes::app {
 class NotesView : public View {
 public:
     explicit NotesView(AppContext& ctx);
+    ~NotesView() override;  // saves unsaved edits (the window was closed)
     const char* id() const override { return "notes"; }
     const char* title() const override { return N_("Notes"); }
     void draw(AppContext& ctx) override;
@@ -41,6 +42,7 @@ private:
     void open(AppContext& ctx, const OpenNote& request);
     void edited();
 
+    AppContext& m_ctx;
     std::vector<storage::NoteInfo> m_notes;
     bool m_stale = true, m_dirty = false;
     Draft m_draft;

@@ -197,3 +197,31 @@ TEST_CASE("every session of every event opens and draws in both languages", "[vi
         }
     }
 }
+
+TEST_CASE("closing the app saves the text typed in the last half second", "[views]") {
+    kenes::test::TempDir dir("kenes-views");
+    std::string id;
+    {
+        AppContext ctx(dir.path(), "tester");
+        ImGui::CreateContext();
+        ImGui::GetIO().IniFilename = nullptr;
+        ImGui::GetIO().DisplaySize = ImVec2(1280, 800);
+        buildFonts(16.0f);
+        {
+            AppShell shell(ctx);
+            ctx.bus().post(OpenNote{"", "", ""});
+            ImGui::NewFrame();
+            shell.drawFrame();
+            ImGui::Render();
+            auto* notes = dynamic_cast<NotesView*>(shell.view("notes"));
+            id = notes->draft().id;
+            notes->editDraft(ctx).body = "последние слова";
+        }
+        ImGui::DestroyContext();
+    }
+    AppContext reopened(dir.path(), "tester");
+    bool found = false;
+    for (auto& n : reopened.model().notes(reopened.userDatabaseName()))
+        if (n.id == id) found = n.body == "последние слова";
+    CHECK(found);
+}
