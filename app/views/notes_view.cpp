@@ -56,6 +56,7 @@ NotesView::NotesView(AppContext& ctx) : m_ctx(ctx) {
 void NotesView::reload(AppContext& ctx) {
     storage::NoteFilter filter;
     filter.tag = m_tagFilter;
+    filter.event = m_eventFilter;
     m_notes = ctx.model().notes(ctx.userDatabaseName(), filter);
     m_stale = false;
 }
@@ -156,6 +157,29 @@ void NotesView::draw(AppContext& ctx) {
                               : ImVec2(ImGui::GetContentRegionAvail().x * 0.32f, 0);
     ImGui::BeginChild("###note-list", listSize, true);
     if (ImGui::Button(label("New note", "new-note").c_str())) open(ctx, OpenNote{});
+    ImGui::SetNextItemWidth(-1);
+    // Filter by event: the events' titles in the content language.
+    if (m_events.empty() || m_eventsLanguage != ctx.settings().contentLanguage) {
+        m_events = ctx.model().events(ctx.settings().contentLanguage);
+        m_eventsLanguage = ctx.settings().contentLanguage;
+    }
+    std::string eventPreview = tr("All events");
+    for (auto& e : m_events)
+        if (e.id == m_eventFilter) eventPreview = e.title;
+    ImGui::SetNextItemWidth(-1);
+    if (ImGui::BeginCombo("###event-filter", eventPreview.c_str())) {
+        if (ImGui::Selectable(label("All events", "all-events").c_str(), m_eventFilter.empty())) {
+            m_eventFilter.clear();
+            m_stale = true;
+        }
+        for (auto& e : m_events) {
+            if (ImGui::Selectable((e.title + "###" + e.id).c_str(), e.id == m_eventFilter)) {
+                m_eventFilter = e.id;
+                m_stale = true;
+            }
+        }
+        ImGui::EndCombo();
+    }
     ImGui::SetNextItemWidth(-1);
     std::string hint = tr("Filter by tag");
     if (ImGui::InputTextWithHint("###tag-filter", hint.c_str(), &m_tagFilter)) m_stale = true;

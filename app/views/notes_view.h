@@ -48,6 +48,8 @@ private:
     Draft m_draft;
     std::string m_tagFilter, m_error, m_tagsLanguage;
     std::vector<std::string> m_tags;
+    std::string m_eventFilter, m_eventsLanguage;
+    std::vector<storage::EventInfo> m_events;
     std::chrono::steady_clock::time_point m_lastEdit;
 };
 
