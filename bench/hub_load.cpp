@@ -223,8 +223,8 @@ int main(int argc, char** argv) {
         std::cerr << "usage: hub_load KENES_EXE NODE_MODULES_DIR [clients=200] [docs=2000] [deadline_s=300]\n";
         return 2;
     }
-    std::string kenes = argv[1];
-    fs::path modules = argv[2];
+    std::string kenes = fs::absolute(argv[1]).string();
+    fs::path modules = fs::absolute(argv[2]);
     int clients = argc > 3 ? std::stoi(argv[3]) : 200;
     int docs = argc > 4 ? std::stoi(argv[4]) : 2000;
     int deadlineS = argc > 5 ? std::stoi(argv[5]) : 300;
