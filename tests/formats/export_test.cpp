@@ -94,7 +94,9 @@ TEST_CASE("VTIMEZONE carries the DST transitions of the exported span", "[format
     REQUIRE(s.sessions.size() == 2);
     CHECK(s.sessions[1].title.rfind("Ünïcode ü long title", 0) == 0);
     CHECK(storage::formatLocalDateTime(s.sessions[1].start) == "2021-03-29T10:00");
-    CHECK_THROWS_WITH(exportICalendar(*store, IcsExportOptions{"nope"}), Catch::Contains("no event 'event:nope'"));
+    IcsExportOptions missing;
+    missing.eventId = "nope";
+    CHECK_THROWS_WITH(exportICalendar(*store, missing), Catch::Contains("no event 'event:nope'"));
 }
 
 TEST_CASE("My agenda: only starred sessions of that user", "[formats][export][ical][starred]") {
