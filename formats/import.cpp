@@ -61,6 +61,7 @@ std::string ImportReport::summary() const {
     line("events", events);
     line("sessions", sessions);
     line("speakers", speakers);
+    if (speakerLinks) out << "speaker appearances in sessions: " << speakerLinks << "\n";
     if (other.created + other.updated + other.unchanged + other.skipped) line("other documents", other);
     for (const auto& s : skipped) out << "skipped: " << s << "\n";
     return out.str();

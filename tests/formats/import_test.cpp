@@ -36,6 +36,7 @@ TEST_CASE("FOSDEM 2010 Frab XML: days, rooms, events, persons", "[formats][impor
     // 248 person appearances over the 235 events; 203 distinct person ids.
     CHECK(r.speakerLinks == 248);
     CHECK(r.speakers.created == 203);
+    CHECK_THAT(r.summary(), Catch::Contains("sessions: 235 created") && Catch::Contains("appearances in sessions: 248"));
     CHECK(r.events.created == 1);
     CHECK(countPrefix(*store, "session:fosdem-2010:") == 235);
     auto welcome = getDoc(*store, "session:fosdem-2010:frab-819");
