@@ -12,7 +12,7 @@ PACKAGES=(
   libstemmer-dev libicu-dev libpugixml-dev libical-dev libsodium-dev
   gettext tzdata fonts-noto-core
 )
-TEST_PACKAGES=(catch2 xvfb xauth nodejs npm sqlite3)
+TEST_PACKAGES=(catch2 xvfb xauth nodejs npm sqlite3 openssl)
 
 want_tests=0
 [ "${1:-}" = "--test" ] && want_tests=1
