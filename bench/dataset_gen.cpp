@@ -1,6 +1,7 @@
 // Large dataset generator (see dataset_gen.h).
 #include "bench/dataset_gen.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <random>
@@ -172,6 +173,49 @@ DatasetStats generateLargeDataset(storage::Store& store, const DatasetOptions& o
                         {"tags", {n % 2 ? "ru" : "en"}}});
     }
     writeBatches(*user, docs, stats.documents);
+
+    TextMaker big(o.seed + 1);
+    if (o.bigStandardBytes > 0) {
+        // Articles of ~1,500 bytes of Russian and ~1,000 of English, as in a long convention.
+        const size_t count = std::max<size_t>(1, o.bigStandardBytes / 2500);
+        Json articles = Json::array();
+        for (size_t a = 0; a < count; ++a) {
+            Json text = big.both(1500, 1000);
+            stats.textBytes += text["ru"].get<std::string>().size() + text["en"].get<std::string>().size();
+            articles.push_back({{"id", "art" + std::to_string(a + 1)},
+                                {"number", std::to_string(a + 1)},
+                                {"heading", big.both(40, 30)},
+                                {"text", std::move(text)}});
+        }
+        docs.push_back({{"_id", "std:B9999"}, {"type", "standard"}, {"code", "B9999"}, {"kind", "convention"},
+                        {"number", 9999}, {"title", big.both(60, 50)}, {"adopted", "2006-02-23"},
+                        {"fundamental", false}, {"text_kind", "official"}, {"summary", big.both(300, 200)},
+                        {"preamble", big.both(3000, 2000)}, {"articles", std::move(articles)}});
+        writeBatches(*library, docs, stats.documents);
+    }
+    if (o.bigEventSessions > 0) {
+        // One day of 48 quarter-hour slots from 08:00 in as many parallel rooms as needed.
+        const std::string eventId = "event:big", date = "2030-09-16";
+        docs.push_back({{"_id", eventId}, {"type", "event"}, {"title", big.both(60, 50)},
+                        {"summary", big.both(200, 150)}, {"timezone", "Asia/Almaty"}, {"start_date", date},
+                        {"end_date", date}, {"languages", {"ru", "en"}}, {"country", "KZ"}});
+        for (size_t s = 0; s < o.bigEventSessions; ++s) {
+            const size_t room = s / 48 + 1, startMin = 8 * 60 + (s % 48) * 15;
+            auto hm = [](size_t minutes) { return two(minutes / 60) + ":" + two(minutes % 60); };
+            Json speakers = Json::array();
+            const size_t first = big.pick(o.speakers);
+            for (size_t k = 0, n = std::min<size_t>(1 + big.pick(3), o.speakers); k < n; ++k)
+                speakers.push_back("speaker:s" + std::to_string((first + k * 7) % o.speakers));
+            Json standards = Json::array();
+            if (s % 4 == 0 && o.bigStandardBytes > 0) standards.push_back("std:B9999#art" + std::to_string(1 + s % 50));
+            docs.push_back({{"_id", "session:big:s" + std::to_string(s)}, {"type", "session"}, {"event", eventId},
+                            {"start", date + "T" + hm(startMin)}, {"end", date + "T" + hm(startMin + 15)},
+                            {"title", big.both(60, 45)}, {"abstract", big.both(200, 150)}, {"kind", "talk"},
+                            {"room", {{"ru", "Зал " + std::to_string(room)}, {"en", "Room " + std::to_string(room)}}},
+                            {"speakers", std::move(speakers)}, {"standards", std::move(standards)}});
+        }
+        writeBatches(*events, docs, stats.documents);
+    }
     stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return stats;
 }

@@ -19,6 +19,13 @@ struct DatasetOptions {
     size_t notes = 10000;
     std::string userName = "bench";
     unsigned seed = 20190725;
+    // Extra documents for the desktop-app bench, none by default (the default output is what the
+    // model bench measures): one upcoming one-day event ("event:big", later than every other
+    // event, so the agenda opens on it) with this many sessions in parallel rooms, and one
+    // standard ("std:B9999") with articles totalling about this many bytes of text (both
+    // languages together).
+    size_t bigEventSessions = 0;
+    size_t bigStandardBytes = 0;
 };
 
 struct DatasetStats {
@@ -28,6 +35,8 @@ struct DatasetStats {
 };
 
 // Writes the dataset into `store` (databases `library`, `events`, userdb of options.userName).
+// The big event and standard are written after the rest, with separate seeds, so that the rest
+// is the same with or without them.
 DatasetStats generateLargeDataset(storage::Store& store, const DatasetOptions& options = {});
 
 }  // namespace kenes::bench

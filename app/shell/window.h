@@ -10,7 +10,9 @@
 
 namespace kenes::app {
 
-// Opens the desktop app on dataDir. Returns the process exit code.
+// Opens the desktop app on dataDir. Returns the process exit code. With KENES_REPORT_FIRST_FRAME
+// set in the environment, writes "kenes: first frame swapped at N ns (steady clock)" to `err`
+// once the first frame is on screen (N: CLOCK_MONOTONIC; used by bench/app_bench.cpp).
 int runDesktop(const std::filesystem::path& dataDir, std::ostream& err);
 
 struct ScreenshotRequest {
