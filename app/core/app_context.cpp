@@ -40,7 +40,7 @@ AppContext::AppContext(const std::filesystem::path& dataDir, const std::string& 
         str("uiLanguage", m_settings.uiLanguage, {"en", "ru"});
         str("contentLanguage", m_settings.contentLanguage, {"en", "ru"});
         str("theme", m_settings.theme, {"dark", "light"});
-        str("lastView", m_settings.lastView, {"agenda", "session", "library", "reader", "notes", "settings"});
+        str("lastView", m_settings.lastView, {"agenda", "session", "library", "reader", "notes", "settings", "sync"});
         if (j.contains("fontSize") && j["fontSize"].is_number()) {
             float f = j["fontSize"].get<float>();
             if (f >= 12 && f <= 32) m_settings.fontSize = f;
@@ -53,6 +53,8 @@ AppContext::AppContext(const std::filesystem::path& dataDir, const std::string& 
             }
         }
     }
+    m_sessionChanges = std::make_unique<SessionChanges>(*m_store, *m_model, *m_userDb, m_userDbName, m_bus);
+    m_sync = std::make_unique<SyncService>(*m_store, m_bus, m_dataDir, m_userDbName);
 }
 
 void AppContext::saveSettings() {

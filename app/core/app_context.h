@@ -11,6 +11,8 @@
 #include <string>
 
 #include "app/core/events.h"
+#include "app/core/session_changes.h"
+#include "app/core/sync_service.h"
 #include "storage/model.h"
 #include "storage/store.h"
 
@@ -37,6 +39,10 @@ public:
     const std::string& userDatabaseName() const { return m_userDbName; }
     const std::filesystem::path& dataDir() const { return m_dataDir; }
     EventBus& bus() { return m_bus; }
+    // Background sync with the configured server (started by the desktop loop, not here).
+    SyncService& sync() { return *m_sync; }
+    // Sessions changed since the user last looked (starred ones moved or removed).
+    SessionChanges& sessionChanges() { return *m_sessionChanges; }
 
     Settings& settings() { return m_settings; }
     // Writes the settings into the user database (_local/kenes-settings, not synced).
@@ -60,6 +66,9 @@ private:
     Settings m_settings;
     std::function<int64_t()> m_clock;
     std::chrono::steady_clock::time_point m_wakeAt = std::chrono::steady_clock::time_point::max();
+    // Last: they use the store and the bus, so they go first on destruction.
+    std::unique_ptr<SessionChanges> m_sessionChanges;
+    std::unique_ptr<SyncService> m_sync;
 };
 
 // $KENES_USER, else $USER, else "local".

@@ -3,6 +3,7 @@
 #include <imgui.h>
 
 #include "app/core/i18n.h"
+#include "app/views/sync_indicator.h"
 
 namespace kenes::app {
 
@@ -58,6 +59,7 @@ void AppShell::drawFrame() {
         if (active) ImGui::PopStyleColor();
         ImGui::SameLine();
     }
+    drawSyncIndicator(m_ctx);
     ImGui::NewLine();
     ImGui::Separator();
     ImGui::BeginChild("###view", ImVec2(0, 0), false);

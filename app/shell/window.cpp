@@ -130,6 +130,7 @@ int runDesktop(const std::filesystem::path& dataDir, std::ostream& err) {
     if (!window.open(ctx->settings().windowWidth, ctx->settings().windowHeight, true, err)) return 1;
     ctx->bus().setWake([] { glfwPostEmptyEvent(); });
     AppShell shell(*ctx);
+    ctx->sync().start();  // background sync from launch; the loop only reads its snapshots
     // The loop sleeps until input, a background result (glfwPostEmptyEvent) or the earliest
     // timer a view asked for; ImGui needs a few extra frames after input to settle animations.
     int busyFrames = 3;
@@ -192,6 +193,11 @@ int renderScreenshot(const ScreenshotRequest& request, std::ostream& err) {
     if (!window.open(request.width, request.height, false, err)) return 1;
     AppShell shell(*ctx);
     shell.showView(request.view);
+    if (request.view == "sync") {
+        // The real state of the data dir's configuration: the first answer, or still syncing.
+        ctx->sync().start();
+        ctx->sync().waitUntilSettled(std::chrono::seconds(4));
+    }
     int w = 0, h = 0;
     // Several frames: layout settles, background queries land, auto-opened items are drawn.
     for (int frame = 0; frame < 6; ++frame) {

@@ -5,6 +5,7 @@
 #include "app/views/reader_view.h"
 #include "app/views/session_view.h"
 #include "app/views/settings_view.h"
+#include "app/views/sync_view.h"
 
 namespace kenes::app {
 
@@ -16,6 +17,7 @@ ViewList createViews(AppContext& ctx) {
     views.push_back(std::make_unique<ReaderView>(ctx));
     views.push_back(std::make_unique<NotesView>(ctx));
     views.push_back(std::make_unique<SettingsView>(ctx));
+    views.push_back(std::make_unique<SyncView>(ctx));
     return views;
 }
 

@@ -3,6 +3,7 @@
 #include <imgui.h>
 
 #include "app/core/app_context.h"
+#include "app/views/change_marks.h"
 #include "app/views/widgets.h"
 
 namespace kenes::app {
@@ -70,6 +71,7 @@ void SessionView::draw(AppContext& ctx) {
     if (!s.room.empty()) when += " · " + s.room;
     mutedText(when);
     if (s.cancelled) ImGui::TextColored(ImVec4(1, 0.4f, 0.4f, 1), "%s", tr("This session is cancelled."));
+    drawSessionChangeNote(ctx, s.id);
     ImGui::Spacing();
     if (!s.speakers.empty()) {
         heading(tr("Speakers"));

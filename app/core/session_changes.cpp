@@ -1,0 +1,245 @@
+#include "app/core/session_changes.h"
+
+#include <nlohmann/json.hpp>
+
+namespace kenes::app {
+
+namespace {
+
+constexpr const char* kSeenDocument = "kenes-seen-sessions";
+constexpr const char* kLanguages[] = {"en", "ru"};
+
+std::string pick(const std::map<std::string, std::string>& texts, const std::string& lang) {
+    if (auto it = texts.find(lang); it != texts.end() && !it->second.empty()) return it->second;
+    for (const auto& [l, text] : texts)
+        if (!text.empty()) return text;
+    return {};
+}
+
+nlohmann::json toJson(const SessionFacts& f) {
+    return {{"event", f.event}, {"start", f.start}, {"end", f.end},
+            {"title", f.title}, {"room", f.room},   {"cancelled", f.cancelled}};
+}
+
+SessionFacts fromJson(const nlohmann::json& j) {
+    SessionFacts f;
+    f.event = j.at("event").get<std::string>();
+    f.start = j.at("start").get<std::string>();
+    f.end = j.at("end").get<std::string>();
+    f.title = j.at("title").get<std::map<std::string, std::string>>();
+    f.room = j.at("room").get<std::map<std::string, std::string>>();
+    f.cancelled = j.at("cancelled").get<bool>();
+    return f;
+}
+
+}  // namespace
+
+std::string SessionFacts::titleIn(const std::string& lang) const {
+    return pick(title, lang);
+}
+std::string SessionFacts::roomIn(const std::string& lang) const {
+    return pick(room, lang);
+}
+
+SessionChanges::SessionChanges(storage::Store& store, const storage::Model& model, storage::Database& userDb,
+                               std::string userDbName, EventBus& bus)
+    : m_store(store), m_model(model), m_userDb(userDb), m_userDbName(std::move(userDbName)), m_bus(bus) {
+    m_bus.subscribe<DataChanged>([this](const DataChanged&) { check(); });
+    m_bus.subscribe<OpenSession>([this](const OpenSession& e) { markSeen(e.sessionId); });
+    m_bus.subscribe<ProgrammeRead>([this](const ProgrammeRead&) {
+        if (!m_reading.valid() || m_reading.wait_for(std::chrono::seconds(0)) != std::future_status::ready)
+            return;
+        compare(m_reading.get());
+        if (m_readAgain) {
+            m_readAgain = false;
+            check();
+        }
+    });
+    check();
+}
+
+SessionChanges::~SessionChanges() {
+    if (m_reading.valid()) m_reading.wait();
+}
+
+SessionChanges::Facts SessionChanges::readProgramme(const storage::Model& model) {
+    Facts facts;
+    for (const char* lang : kLanguages) {
+        for (const auto& event : model.events(lang)) {
+            for (const auto& day : model.agenda(event.id, lang)) {
+                for (const auto& s : day.sessions) {
+                    auto& f = facts[s.id];
+                    f.event = s.event;
+                    f.start = s.start;
+                    f.end = s.end;
+                    f.cancelled = s.cancelled;
+                    f.title[lang] = s.title;
+                    f.room[lang] = s.room;
+                }
+            }
+        }
+    }
+    return facts;
+}
+
+uint64_t SessionChanges::sharedSeqSum() {
+    uint64_t sum = 0;
+    try {
+        for (const auto& name : m_store.allDatabases())
+            if (name.rfind("userdb-", 0) != 0) sum += m_store.database(name)->info().updateSeq;
+    } catch (const std::exception&) {
+    }
+    return sum;
+}
+
+void SessionChanges::check() {
+    uint64_t seq = sharedSeqSum();
+    if (m_readSeq && *m_readSeq == seq) return;
+    if (m_reading.valid()) {
+        m_readAgain = true;
+        return;
+    }
+    m_readSeq = seq;
+    const storage::Model* model = &m_model;
+    EventBus* bus = &m_bus;
+    m_reading = std::async(std::launch::async, [model, bus] {
+        Facts facts;
+        try {
+            facts = readProgramme(*model);
+        } catch (const std::exception&) {
+            // Nothing to compare this time; the next change reads again.
+        }
+        bus->postFromAnyThread(ProgrammeRead{});
+        return facts;
+    });
+}
+
+void SessionChanges::settle() {
+    while (m_reading.valid()) {
+        compare(m_reading.get());
+        if (m_readAgain) {
+            m_readAgain = false;
+            check();
+        }
+    }
+}
+
+void SessionChanges::compare(Facts now) {
+    m_now = std::move(now);
+    bool dirty = false;
+    if (!m_loaded) {
+        m_loaded = true;
+        std::optional<storage::Json> doc;
+        try {
+            doc = m_userDb.getLocal(kSeenDocument);
+            if (doc) {
+                for (const auto& [id, j] : doc->at("sessions").items()) m_seen[id] = fromJson(j);
+            }
+        } catch (const std::exception&) {
+            doc.reset();  // unreadable: start again from what is shown now
+            m_seen.clear();
+        }
+        if (!doc) {
+            m_seen = m_now;  // the first time everything counts as seen
+            dirty = true;
+        }
+    }
+    // Sessions of an event the user never saw are not news.
+    std::set<std::string> seenEvents;
+    for (const auto& [id, f] : m_seen) seenEvents.insert(f.event);
+    for (const auto& [id, f] : m_now) {
+        if (!m_seen.count(id) && !seenEvents.count(f.event)) {
+            m_seen[id] = f;
+            dirty = true;
+        }
+    }
+    std::set<std::string> starred;
+    try {
+        for (const auto& s : m_model.stars(m_userDbName)) starred.insert(s.session);
+    } catch (const std::exception&) {
+    }
+    m_changes.clear();
+    m_alerts.clear();
+    m_removed.clear();
+    for (const auto& [id, f] : m_now) {
+        SessionChange c;
+        c.now = f;
+        auto it = m_seen.find(id);
+        if (it == m_seen.end()) {
+            c.added = true;
+        } else {
+            if (it->second == f) continue;
+            const SessionFacts& b = it->second;
+            c.before = b;
+            c.time = b.start != f.start || b.end != f.end;
+            c.room = b.room != f.room;
+            c.title = b.title != f.title;
+            c.cancelled = f.cancelled && !b.cancelled;
+            c.reinstated = !f.cancelled && b.cancelled;
+            if (!c.time && !c.room && !c.title && !c.cancelled && !c.reinstated) {
+                it->second = f;  // nothing a person would notice (e.g. moved to another event id)
+                dirty = true;
+                continue;
+            }
+        }
+        if (starred.count(id) && (c.cancelled || c.time)) {
+            m_alerts.push_back(
+                {c.cancelled ? StarredAlert::Kind::Cancelled : StarredAlert::Kind::Moved, id, c.before, f});
+        }
+        m_changes.emplace(id, std::move(c));
+    }
+    for (const auto& [id, f] : m_seen) {
+        if (m_now.count(id)) continue;
+        m_removed.insert(id);
+        if (starred.count(id)) m_alerts.push_back({StarredAlert::Kind::Removed, id, f, std::nullopt});
+    }
+    if (dirty) saveSeen();
+}
+
+void SessionChanges::saveSeen() {
+    nlohmann::json sessions = nlohmann::json::object();
+    for (const auto& [id, f] : m_seen) sessions[id] = toJson(f);
+    try {
+        m_userDb.putLocal(kSeenDocument, {{"sessions", std::move(sessions)}});
+    } catch (const std::exception&) {
+        // The marks stay in memory for this run; the next write tries again.
+    }
+}
+
+const SessionChange* SessionChanges::change(const std::string& sessionId) const {
+    auto it = m_changes.find(sessionId);
+    return it == m_changes.end() ? nullptr : &it->second;
+}
+
+const SessionChange* SessionChanges::openedChange(const std::string& sessionId) const {
+    auto it = m_opened.find(sessionId);
+    return it == m_opened.end() ? nullptr : &it->second;
+}
+
+void SessionChanges::markSeen(const std::string& sessionId) {
+    bool known = m_changes.count(sessionId) || m_removed.count(sessionId);
+    if (!known) return;
+    if (auto it = m_changes.find(sessionId); it != m_changes.end()) {
+        m_opened[sessionId] = it->second;
+        m_changes.erase(it);
+    }
+    if (auto it = m_now.find(sessionId); it != m_now.end()) {
+        m_seen[sessionId] = it->second;
+    } else {
+        m_seen.erase(sessionId);
+    }
+    m_removed.erase(sessionId);
+    std::erase_if(m_alerts, [&](const StarredAlert& a) { return a.sessionId == sessionId; });
+    saveSeen();
+}
+
+void SessionChanges::markAllSeen() {
+    if (!m_loaded) return;
+    m_seen = m_now;
+    m_changes.clear();
+    m_alerts.clear();
+    m_removed.clear();
+    saveSeen();
+}
+
+}  // namespace kenes::app
