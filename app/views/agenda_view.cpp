@@ -6,7 +6,6 @@
 
 #include "app/core/app_context.h"
 #include "app/core/i18n.h"
-#include "app/views/change_marks.h"
 #include "app/views/widgets.h"
 
 namespace kenes::app {
@@ -88,7 +87,6 @@ void AgendaView::draw(AppContext& ctx) {
         mutedText(formatLongDate(current->startDate, ctx.settings().uiLanguage) + " – " +
                   formatLongDate(current->endDate, ctx.settings().uiLanguage) + " · " + where + " · " + zoneNote);
     }
-    drawChangesBanner(ctx);
 
     // Now/next is recomputed once a minute; the shell is asked to wake for it.
     int64_t now = ctx.now();
@@ -127,50 +125,58 @@ void AgendaView::draw(AppContext& ctx) {
                 ImGui::TableSetupColumn(label("Speakers", "c-speakers").c_str(), ImGuiTableColumnFlags_WidthStretch, 1.6f);
             }
             ImGui::TableHeadersRow();
-            for (auto& s : day.sessions) {
-                if (myAgendaOnly && !s.starred) continue;
-                ++shown;
-                ImGui::PushID(s.id.c_str());
-                ImGui::TableNextRow();
-                bool running = isNow(s.id);
-                bool next = m_nowNext.next && m_nowNext.next->id == s.id;
-                if (running) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg0, IM_COL32(40, 110, 60, 160));
-                ImGui::TableNextColumn();
-                bool starred = s.starred;
-                if (ImGui::Checkbox("###star", &starred)) toggleStar(ctx, s);
-                if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", s.starred ? tr("Remove from my agenda") : tr("Add to my agenda"));
-                ImGui::TableNextColumn();
-                if (deviceTime) {
-                    ImGui::Text("%s–%s", deviceClock(s.startUtc).c_str(), deviceClock(s.endUtc).c_str());
-                } else {
-                    ImGui::Text("%s–%s", clockTime(s.start).c_str(), clockTime(s.end).c_str());
-                }
-                ImGui::TableNextColumn();
-                std::string title = s.title;
-                if (s.cancelled) title = std::string(tr("Cancelled")) + ": " + title;
-                if (ImGui::Selectable((title + "###open").c_str(), false, ImGuiSelectableFlags_AllowItemOverlap))
-                    ctx.bus().post(OpenSession{s.id});
-                if (running) {
-                    ImGui::SameLine();
-                    ImGui::TextColored(ImVec4(0.4f, 0.95f, 0.5f, 1), "%s", tr("Now"));
-                } else if (next) {
-                    ImGui::SameLine();
-                    ImGui::TextColored(ImVec4(1.0f, 0.75f, 0.2f, 1), "%s", tr("Next"));
-                }
-                drawChangeTag(ctx, s.id);
-                std::string speakers;
-                for (auto& sp : s.speakers) speakers += (speakers.empty() ? "" : ", ") + (sp.name.empty() ? sp.id : sp.name);
-                if (compact) {
-                    std::string details = s.room;
-                    if (!speakers.empty()) details += (details.empty() ? "" : " · ") + speakers;
-                    if (!details.empty()) mutedText(details);
-                } else {
+            // Only the rows in view are drawn (ImGuiListClipper): a day of thousands of sessions
+            // costs what a screenful does.
+            std::vector<const storage::SessionInfo*> rows;
+            for (auto& s : day.sessions)
+                if (!myAgendaOnly || s.starred) rows.push_back(&s);
+            shown = rows.size();
+            ImGuiListClipper clipper;
+            clipper.Begin(static_cast<int>(rows.size()));
+            while (clipper.Step()) {
+                for (int row = clipper.DisplayStart; row < clipper.DisplayEnd; ++row) {
+                    const storage::SessionInfo& s = *rows[static_cast<size_t>(row)];
+                    ImGui::PushID(s.id.c_str());
+                    ImGui::TableNextRow();
+                    bool running = isNow(s.id);
+                    bool next = m_nowNext.next && m_nowNext.next->id == s.id;
+                    if (running) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg0, IM_COL32(40, 110, 60, 160));
                     ImGui::TableNextColumn();
-                    ImGui::TextWrapped("%s", s.room.c_str());
+                    bool starred = s.starred;
+                    if (ImGui::Checkbox("###star", &starred)) toggleStar(ctx, s);
+                    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", s.starred ? tr("Remove from my agenda") : tr("Add to my agenda"));
                     ImGui::TableNextColumn();
-                    ImGui::TextWrapped("%s", speakers.c_str());
+                    if (deviceTime) {
+                        ImGui::Text("%s–%s", deviceClock(s.startUtc).c_str(), deviceClock(s.endUtc).c_str());
+                    } else {
+                        ImGui::Text("%s–%s", clockTime(s.start).c_str(), clockTime(s.end).c_str());
+                    }
+                    ImGui::TableNextColumn();
+                    std::string title = s.title;
+                    if (s.cancelled) title = std::string(tr("Cancelled")) + ": " + title;
+                    if (ImGui::Selectable((title + "###open").c_str(), false, ImGuiSelectableFlags_AllowItemOverlap))
+                        ctx.bus().post(OpenSession{s.id});
+                    if (running) {
+                        ImGui::SameLine();
+                        ImGui::TextColored(ImVec4(0.4f, 0.95f, 0.5f, 1), "%s", tr("Now"));
+                    } else if (next) {
+                        ImGui::SameLine();
+                        ImGui::TextColored(ImVec4(1.0f, 0.75f, 0.2f, 1), "%s", tr("Next"));
+                    }
+                    std::string speakers;
+                    for (auto& sp : s.speakers) speakers += (speakers.empty() ? "" : ", ") + (sp.name.empty() ? sp.id : sp.name);
+                    if (compact) {
+                        std::string details = s.room;
+                        if (!speakers.empty()) details += (details.empty() ? "" : " · ") + speakers;
+                        if (!details.empty()) mutedText(details);
+                    } else {
+                        ImGui::TableNextColumn();
+                        ImGui::TextWrapped("%s", s.room.c_str());
+                        ImGui::TableNextColumn();
+                        ImGui::TextWrapped("%s", speakers.c_str());
+                    }
+                    ImGui::PopID();
                 }
-                ImGui::PopID();
             }
             ImGui::EndTable();
         }
