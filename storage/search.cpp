@@ -1,95 +1,137 @@
 // Search execution over search_fts / search_tri (rules in search.h).
 //
-// One FTS5 query per index picks the best rows by kenes_bm25 (BM25 with cached document sizes,
-// see search_tokenizer.cpp); their metadata and text come from search_docs; snippets are made in
-// C++ (search_snippet.h) only for the hits returned.
-#include <map>
+// One scan of the stemmed index (search_rank.h) scores every row that holds any of the query's
+// terms; the rows that hold all of them are used, or, when there are none, the rows that hold some.
+// The trigram index is scanned the same way when the words found fewer than limitPerKind items.
+// Per kind, the best rows are read from search_docs until limitPerKind distinct items are found
+// (an item indexed in several languages counts once, shown in the asked language when that row
+// matched too); snippets are made in C++ (search_snippet.h) only for the hits returned.
+#include <algorithm>
+#include <set>
 #include <tuple>
 
 #include "storage/search.h"
 #include "storage/search_query.h"
+#include "storage/search_rank.h"
 #include "storage/search_snippet.h"
 
 namespace kenes::storage {
 
 namespace {
 
-constexpr int64_t kCandidates = 400;
-const char* const kKindOrder[] = {"article", "standard", "session", "note"};
-
 struct Hit {
     SearchHit hit;
     int64_t rowid = 0;
 };
 
-struct Collector {
-    const SearchOptions& options;
-    std::vector<Hit> hits;
-    std::map<std::tuple<std::string, std::string, std::string>, size_t> byKey;
-
-    void add(Hit h) {
-        auto key = std::make_tuple(h.hit.database, h.hit.docId, h.hit.item);
-        auto it = byKey.find(key);
-        if (it == byKey.end()) {
-            byKey.emplace(key, hits.size());
-            hits.push_back(std::move(h));
-            return;
-        }
-        // Same item in another language: keep the rank, prefer the requested language's text.
-        Hit& kept = hits[it->second];
-        if (kept.hit.language != options.language && h.hit.language == options.language &&
-            kept.hit.substring == h.hit.substring) {
-            kept.hit.label = std::move(h.hit.label);
-            kept.hit.language = std::move(h.hit.language);
-            kept.rowid = h.rowid;
-        }
+// The hits so far, per kind in rank order, each item (database, document, article) once.
+class Collector {
+public:
+    size_t count(size_t kind) const { return m_hits[kind].size(); }
+    size_t total() const {
+        size_t n = 0;
+        for (auto& hits : m_hits) n += hits.size();
+        return n;
     }
+    std::vector<Hit>& hits(size_t kind) { return m_hits[kind]; }
+
+    // Adds the hit unless its item is already there; true when added.
+    bool add(size_t kind, Hit h) {
+        auto key = std::make_tuple(h.hit.database, h.hit.docId, h.hit.item);
+        if (m_seen.count(key)) return false;
+        m_seen.insert(std::move(key));
+        m_hits[kind].push_back(std::move(h));
+        return true;
+    }
+
+private:
+    std::array<std::vector<Hit>, kSearchKinds.size()> m_hits;
+    std::set<std::tuple<std::string, std::string, std::string>> m_seen;
 };
 
-std::string rowidList(const std::vector<int64_t>& rowids) {
-    std::string json = "[";
-    for (size_t i = 0; i < rowids.size(); ++i) json += (i ? "," : "") + std::to_string(rowids[i]);
-    return json + "]";
+// A read transaction for the whole search, so that every statement sees the same rows (unless the
+// caller already holds one).
+class ReadTransaction {
+public:
+    explicit ReadTransaction(ModelSql& sql) : m_sql(sql) {
+        if (!sqlite3_get_autocommit(m_sql.db())) return;
+        m_sql.prepare("BEGIN").run();
+        m_open = true;
+    }
+    ReadTransaction(const ReadTransaction&) = delete;
+    ReadTransaction& operator=(const ReadTransaction&) = delete;
+    ~ReadTransaction() {
+        if (m_open) sqlite3_exec(m_sql.db(), "COMMIT", nullptr, nullptr, nullptr);
+    }
+
+private:
+    ModelSql& m_sql;
+    bool m_open = false;
+};
+
+bool loadHit(ModelSql& sql, int64_t rowid, Hit& h) {
+    auto q = sql.prepare("SELECT db, doc_id, kind, item, lang, label, target FROM search_docs WHERE id=?1");
+    q.bind(1, rowid);
+    if (!q.step()) return false;
+    h.rowid = rowid;
+    h.hit.database = q.text(0);
+    h.hit.docId = q.text(1);
+    h.hit.kind = q.text(2);
+    h.hit.item = q.text(3);
+    h.hit.language = q.text(4);
+    h.hit.label = q.text(5);
+    h.hit.target = q.text(6);
+    return true;
 }
 
-void runMatch(ModelSql& sql, bool trigram, const std::string& match, Collector& out) {
-    std::vector<std::pair<int64_t, double>> ranked;
-    {
-        auto q = sql.prepare(trigram ? "SELECT rowid, kenes_bm25(search_tri, 'search_tri') AS score FROM search_tri "
-                                       "WHERE search_tri MATCH ?1 ORDER BY score LIMIT ?2"
-                                     : "SELECT rowid, kenes_bm25(search_fts, 'search_fts') AS score FROM search_fts "
-                                       "WHERE search_fts MATCH ?1 ORDER BY score LIMIT ?2");
-        q.bind(1, match).bind(2, kCandidates);
-        while (q.step()) ranked.emplace_back(q.integer(0), q.real(1));
+// When a hit's row is not in the asked language but the same item's row in that language matched
+// too, the hit shows that row's label and snippet (keeping its rank).
+void preferLanguage(ModelSql& sql, Hit& h, const std::vector<RankedRow>& matched,
+                    const std::string& language) {
+    if (h.hit.language == language || h.hit.language.empty()) return;
+    auto q =
+        sql.prepare("SELECT id, label FROM search_docs WHERE db=?1 AND doc_id=?2 AND item=?3 AND lang=?4");
+    q.bind(1, h.hit.database).bind(2, h.hit.docId).bind(3, h.hit.item).bind(4, language);
+    if (!q.step()) return;
+    const int64_t sibling = q.integer(0);
+    if (std::none_of(matched.begin(), matched.end(), [&](const RankedRow& r) { return r.rowid == sibling; }))
+        return;
+    h.rowid = sibling;
+    h.hit.label = q.text(1);
+    h.hit.language = language;
+}
+
+// Adds, per kind, the best of `rows` until the kind has options.limitPerKind hits; returns how many
+// hits were added.
+size_t addBest(ModelSql& sql, std::array<std::vector<RankedRow>, kSearchKinds.size()>& rows,
+               const MatchScan& scan, bool substring, const SearchOptions& options, Collector& out) {
+    const auto better = [](const RankedRow& a, const RankedRow& b) {
+        return a.score < b.score || (a.score == b.score && a.rowid < b.rowid);
+    };
+    size_t added = 0;
+    for (size_t kind = 0; kind < kSearchKinds.size(); ++kind) {
+        auto& candidates = rows[kind];
+        const size_t before = out.count(kind);
+        size_t sorted = 0;
+        for (size_t i = 0; i < candidates.size() && out.count(kind) < options.limitPerKind; ++i) {
+            if (i == sorted) {
+                sorted = std::min(candidates.size(), std::max(2 * sorted, options.limitPerKind + 8));
+                std::partial_sort(candidates.begin() + static_cast<std::ptrdiff_t>(i),
+                                  candidates.begin() + static_cast<std::ptrdiff_t>(sorted), candidates.end(),
+                                  better);
+            }
+            Hit h;
+            if (!loadHit(sql, candidates[i].rowid, h)) continue;
+            h.hit.score = candidates[i].score;
+            h.hit.substring = substring;
+            out.add(kind, std::move(h));
+        }
+        auto& hits = out.hits(kind);
+        for (size_t i = before; i < hits.size() && scan.preferredLanguage[kind] > 0; ++i)
+            preferLanguage(sql, hits[i], candidates, options.language);
+        added += hits.size() - before;
     }
-    if (ranked.empty()) return;
-    std::vector<int64_t> rowids;
-    for (auto& r : ranked) rowids.push_back(r.first);
-    std::map<int64_t, Hit> rows;
-    auto q = sql.prepare("SELECT id, db, doc_id, kind, item, lang, label, target FROM search_docs "
-                         "WHERE id IN (SELECT value FROM json_each(?1))");
-    q.bind(1, rowidList(rowids));
-    while (q.step()) {
-        Hit h;
-        h.rowid = q.integer(0);
-        h.hit.database = q.text(1);
-        h.hit.docId = q.text(2);
-        h.hit.kind = q.text(3);
-        h.hit.item = q.text(4);
-        h.hit.language = q.text(5);
-        h.hit.label = q.text(6);
-        h.hit.target = q.text(7);
-        h.hit.substring = trigram;
-        rows.emplace(h.rowid, std::move(h));
-    }
-    for (auto& [rowid, score] : ranked) {
-        auto it = rows.find(rowid);
-        if (it == rows.end()) continue;
-        Hit& h = it->second;
-        if (h.hit.kind == "note" && h.hit.database != out.options.userDatabase) continue;  // others' notes
-        h.hit.score = score;
-        out.add(std::move(h));
-    }
+    return added;
 }
 
 void addSnippet(ModelSql& sql, Hit& h, const std::vector<SearchTerm>& terms) {
@@ -101,7 +143,6 @@ void addSnippet(ModelSql& sql, Hit& h, const std::vector<SearchTerm>& terms) {
         if (!h.hit.snippet.empty()) return;
     }
     // Matched through folding the snippet maker does not see: show the start of the text.
-    std::vector<SearchTerm> none;
     const std::string body = q.text(1).empty() ? q.text(0) : q.text(1);
     h.hit.snippet = body.size() > 160 ? body.substr(0, body.find(' ', 140)) + "…" : body;
 }
@@ -112,9 +153,12 @@ std::string renderSnippet(const std::string& snippet, const std::string& begin, 
     std::string out;
     out.reserve(snippet.size() + 16);
     for (char c : snippet) {
-        if (c == kHighlightBegin) out += begin;
-        else if (c == kHighlightEnd) out += end;
-        else out += c;
+        if (c == kHighlightBegin)
+            out += begin;
+        else if (c == kHighlightEnd)
+            out += end;
+        else
+            out += c;
     }
     return out;
 }
@@ -123,25 +167,25 @@ SearchResults executeSearch(ModelSql& sql, const std::string& text, const Search
     SearchResults results;
     const std::vector<SearchTerm> terms = parseSearchText(text);
     if (terms.empty() || options.limitPerKind == 0) return results;
-    Collector collector{options, {}, {}};
-    runMatch(sql, false, stemmedMatchQuery(terms, false), collector);
-    if (collector.hits.empty() && terms.size() > 1) runMatch(sql, false, stemmedMatchQuery(terms, true), collector);
+    ReadTransaction transaction(sql);
+    Collector collector;
+    MatchScan words =
+        scanMatches(sql, false, stemmedMatchQuery(terms, true), options.userDatabase, options.language);
+    const bool allMatched =
+        std::any_of(words.all.begin(), words.all.end(), [](auto& r) { return !r.empty(); });
+    addBest(sql, allMatched ? words.all : words.some, words, false, options, collector);
     // Substrings (3+ characters) supplement word matches when those are few.
-    std::string tri = trigramMatchQuery(terms);
-    if (!tri.empty() && collector.hits.size() < options.limitPerKind) {
-        const size_t before = collector.hits.size();
-        runMatch(sql, true, tri, collector);
-        if (collector.hits.size() == before && terms.size() > 1) {
-            tri = trigramMatchQuery(terms, true);
-            runMatch(sql, true, tri, collector);
-        }
+    const std::string tri = trigramMatchQuery(terms, true);
+    if (!tri.empty() && collector.total() < options.limitPerKind) {
+        MatchScan parts = scanMatches(sql, true, tri, options.userDatabase, options.language);
+        if (addBest(sql, parts.all, parts, true, options, collector) == 0 && terms.size() > 1)
+            addBest(sql, parts.some, parts, true, options, collector);
     }
 
-    for (const char* kind : kKindOrder) {
+    for (size_t kind = 0; kind < kSearchKinds.size(); ++kind) {
         SearchGroup group;
-        group.kind = kind;
-        for (auto& h : collector.hits) {
-            if (h.hit.kind != kind || group.hits.size() >= options.limitPerKind) continue;
+        group.kind = kSearchKinds[kind];
+        for (auto& h : collector.hits(kind)) {
             addSnippet(sql, h, terms);
             group.hits.push_back(std::move(h.hit));
         }

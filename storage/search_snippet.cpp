@@ -24,13 +24,13 @@ std::vector<Word> splitWords(const std::string& text) {
     auto isSeparatorAt = [&](size_t at) -> size_t {
         const unsigned char c = static_cast<unsigned char>(text[at]);
         if (c < 0x80) return isWordByte(c) ? 0 : 1;
-        static const char* kPunct[] = {"\xe2\x80\x94", "\xe2\x80\x93", "\xc2\xab", "\xc2\xbb", "\xe2\x80\x9c",
-                                       "\xe2\x80\x9d", "\xe2\x80\xa6", "\xc2\xa0", "\xe2\x80\xaf", "\xe2\x84\x96",
-                                       "\xe2\x80\x9e", "\xe2\x80\x99"};
-        for (const char* p : kPunct) {
-            const size_t n = std::char_traits<char>::length(p);
-            if (text.compare(at, n, p) == 0) return n;
-        }
+        if (c != 0xE2 && c != 0xC2) return 0;  // every separator below starts with one of these
+        static constexpr std::string_view kPunct[] = {
+            "\xe2\x80\x94", "\xe2\x80\x93", "\xc2\xab",     "\xc2\xbb",     "\xe2\x80\x9c", "\xe2\x80\x9d",
+            "\xe2\x80\xa6", "\xc2\xa0",     "\xe2\x80\xaf", "\xe2\x84\x96", "\xe2\x80\x9e", "\xe2\x80\x99"};
+        const std::string_view rest = std::string_view(text).substr(at);
+        for (std::string_view p : kPunct)
+            if (rest.substr(0, p.size()) == p) return p.size();
         return 0;
     };
     while (i < text.size()) {
@@ -97,8 +97,9 @@ std::string makeSnippet(const std::string& rawText, const std::vector<SearchTerm
             } else if (n.prefix) {
                 w.hit = folded.rfind(n.folded, 0) == 0;
             } else {
-                // Stems are (nearly always) prefixes of the word: stem only plausible candidates.
-                const size_t probe = std::min<size_t>(n.stem.size(), 3);
+                // A word has this stem only if it starts with the stem (Snowball removes endings; the
+                // English stemmer may also change the stem's last letter, y→i): stem only such words.
+                const size_t probe = n.stem.size() > 1 ? n.stem.size() - 1 : n.stem.size();
                 w.hit = folded.compare(0, probe, n.stem, 0, probe) == 0 && stemToken(folded) == n.stem;
             }
             if (w.hit) break;

@@ -18,9 +18,9 @@ struct sqlite3;
 
 namespace kenes::storage {
 
-// Registers the "kenes" tokenizer and the kenes_bm25(table, 'table') ranking function (BM25 with
-// per-connection cached document sizes, see the .cpp) on one connection. Idempotent per connection. Returns false
-// (and leaves the connection usable) when FTS5 is not available.
+// Registers the "kenes" tokenizer and the kenes_collect ranking function (search_rank.h) on one
+// connection. Idempotent per connection. Returns false (and leaves the connection usable) when
+// FTS5 is not available.
 bool registerSearchTokenizer(sqlite3* db);
 
 // Registers the tokenizer on every SQLite connection opened after this call in this process

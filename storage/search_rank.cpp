@@ -1,0 +1,313 @@
+// Ranking of search matches (see search_rank.h).
+//
+// kenes_collect(table) is an FTS5 auxiliary function used only in the WHERE clause of the scan
+// statement; it always answers 0, so SQLite returns no rows and the whole scan is one step. For each
+// row it reads the phrases' positions (xPhraseFirst/xPhraseNext), adds them up per column into the
+// weighted, length-normalised term frequency BM25 needs, and files the row under its kind. FTS5's own
+// bm25() would look up every row's column sizes in %_docsize (a b-tree seek per row) and run one more
+// query per phrase for document frequencies; here sizes come from memory and frequencies are counted
+// during the scan, since the OR of the phrases visits every row that holds any of them.
+#include "storage/search_rank.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <unordered_map>
+
+#include "storage/store.h"
+
+namespace kenes::storage {
+
+namespace {
+
+constexpr double kWeights[] = {5.0, 1.0, 2.0};  // title, body, extra
+constexpr double kK1 = 1.2;
+constexpr double kB = 0.75;
+constexpr int64_t kMaxRowid = int64_t{1} << 31;
+constexpr uint8_t kNoKind = 0xFF;
+constexpr uint16_t kNoDatabase = 0xFFFF;
+constexpr uint8_t kNoteKind = 3;
+static_assert(std::string_view(kSearchKinds[kNoteKind]) == "note");
+
+// Column sizes (tokens) of every row of one FTS5 table, indexed by rowid.
+struct DocSizes {
+    int64_t dataVersion = -1;
+    std::vector<std::array<uint32_t, 3>> sizes;
+};
+
+// Kind, database and language of every row of search_docs, indexed by rowid.
+struct RowInfo {
+    uint8_t kind = kNoKind;
+    uint8_t language = 0;
+    uint16_t database = kNoDatabase;
+};
+
+struct RowTable {
+    int64_t dataVersion = -1;
+    std::vector<RowInfo> rows;
+    std::unordered_map<std::string, uint16_t> databases;
+    std::unordered_map<std::string, uint8_t> languages;
+};
+
+// One per connection: the user data of kenes_collect, destroyed with the connection.
+struct ConnectionState {
+    sqlite3* db = nullptr;
+    std::map<std::string, DocSizes, std::less<>> sizes;
+    RowTable rows;
+};
+
+int64_t dataVersion(sqlite3* db) {
+    sqlite3_stmt* stmt = nullptr;
+    int64_t v = -1;
+    if (sqlite3_prepare_v2(db, "PRAGMA data_version", -1, &stmt, nullptr) == SQLITE_OK &&
+        sqlite3_step(stmt) == SQLITE_ROW)
+        v = sqlite3_column_int64(stmt, 0);
+    sqlite3_finalize(stmt);
+    return v;
+}
+
+bool loadSizes(sqlite3* db, const std::string& table, DocSizes& out) {
+    out.sizes.clear();
+    const std::string sql = "SELECT id, sz FROM \"" + table + "_docsize\"";
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK) return false;
+    while (sqlite3_step(stmt) == SQLITE_ROW) {
+        const int64_t id = sqlite3_column_int64(stmt, 0);
+        if (id < 0 || id > kMaxRowid) continue;
+        const auto* p = static_cast<const unsigned char*>(sqlite3_column_blob(stmt, 1));
+        const int n = sqlite3_column_bytes(stmt, 1);
+        std::array<uint32_t, 3> cols{0, 0, 0};
+        int at = 0;
+        for (int c = 0; c < 3 && at < n; ++c) {  // FTS5 varints (SQLite 4-style, big-endian 7-bit groups)
+            uint32_t v = 0;
+            for (int k = 0; k < 5 && at < n; ++k) {
+                const unsigned char b = p[at++];
+                v = (v << 7) | (b & 0x7F);
+                if (!(b & 0x80)) break;
+            }
+            cols[c] = v;
+        }
+        if (static_cast<size_t>(id) >= out.sizes.size()) out.sizes.resize(static_cast<size_t>(id) + 1024);
+        out.sizes[static_cast<size_t>(id)] = cols;
+    }
+    return sqlite3_finalize(stmt) == SQLITE_OK;
+}
+
+bool loadRows(sqlite3* db, RowTable& out) {
+    out.rows.clear();
+    out.databases.clear();
+    out.languages.clear();
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v2(db, "SELECT id, kind, db, lang FROM search_docs", -1, &stmt, nullptr) != SQLITE_OK)
+        return false;
+    auto text = [&](int col) {
+        const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt, col));
+        return std::string(p ? p : "", static_cast<size_t>(sqlite3_column_bytes(stmt, col)));
+    };
+    while (sqlite3_step(stmt) == SQLITE_ROW) {
+        const int64_t id = sqlite3_column_int64(stmt, 0);
+        if (id < 0 || id > kMaxRowid) continue;
+        RowInfo info;
+        const std::string kind = text(1);
+        for (size_t k = 0; k < kSearchKinds.size(); ++k)
+            if (kind == kSearchKinds[k]) info.kind = static_cast<uint8_t>(k);
+        auto database = out.databases.try_emplace(text(2), static_cast<uint16_t>(out.databases.size())).first;
+        info.database = database->second;
+        auto lang = out.languages.try_emplace(text(3), static_cast<uint8_t>(out.languages.size())).first;
+        info.language = lang->second;
+        if (out.databases.size() >= kNoDatabase || out.languages.size() >= 0xFF) info.kind = kNoKind;
+        if (static_cast<size_t>(id) >= out.rows.size()) out.rows.resize(static_cast<size_t>(id) + 1024);
+        out.rows[static_cast<size_t>(id)] = info;
+    }
+    return sqlite3_finalize(stmt) == SQLITE_OK;
+}
+
+// The state of one scanMatches call, reached by kenes_collect through a thread-local pointer
+// (SQLite calls the function on the thread that steps the statement).
+struct Scan {
+    const char* table = nullptr;
+    const std::string* userDatabase = nullptr;
+    const std::string* preferredLanguage = nullptr;
+
+    bool started = false;
+    std::string error;
+    int phrases = 0;
+    std::vector<bool> phraseUsed;  // phrases with at least one token
+    double rowCount = 0;
+    double average[3] = {1, 1, 1};
+    const DocSizes* sizes = nullptr;
+    const RowTable* rowTable = nullptr;
+    uint16_t userDb = kNoDatabase;
+    int preferredLang = -1;
+
+    struct Found {
+        int64_t rowid;
+        uint32_t weights;  // index of this row's first entry in `weighted`
+        uint8_t kind;
+        bool all;
+    };
+    std::vector<Found> found;
+    std::vector<double> weighted;    // per row and phrase: sum of weight * tf / length norm
+    std::vector<int64_t> documents;  // per phrase: rows holding it
+    std::array<size_t, kSearchKinds.size()> preferred{};
+    std::vector<std::array<int, 3>> tf;  // scratch, per phrase and column
+};
+
+thread_local Scan* tActiveScan = nullptr;
+
+bool startScan(const Fts5ExtensionApi* api, Fts5Context* ctx, Scan& scan) {
+    auto* state = static_cast<ConnectionState*>(api->xUserData(ctx));
+    if (!state) {
+        scan.error = "kenes_collect: no connection state";
+        return false;
+    }
+    const int64_t version = dataVersion(state->db);
+    DocSizes& sizes = state->sizes[scan.table];
+    if (version != sizes.dataVersion || sizes.sizes.empty()) {
+        if (!loadSizes(state->db, scan.table, sizes)) {
+            scan.error = std::string("kenes_collect: cannot read sizes: ") + sqlite3_errmsg(state->db);
+            return false;
+        }
+        sizes.dataVersion = version;
+    }
+    RowTable& rows = state->rows;
+    if (version != rows.dataVersion || rows.rows.empty()) {
+        if (!loadRows(state->db, rows)) {
+            scan.error = std::string("kenes_collect: cannot read rows: ") + sqlite3_errmsg(state->db);
+            return false;
+        }
+        rows.dataVersion = version;
+    }
+    scan.sizes = &sizes;
+    scan.rowTable = &rows;
+    if (auto it = rows.databases.find(*scan.userDatabase); it != rows.databases.end())
+        scan.userDb = it->second;
+    if (auto it = rows.languages.find(*scan.preferredLanguage); it != rows.languages.end())
+        scan.preferredLang = it->second;
+
+    sqlite3_int64 total = 0;
+    api->xRowCount(ctx, &total);
+    scan.rowCount = static_cast<double>(total);
+    for (int c = 0; c < 3 && c < api->xColumnCount(ctx); ++c) {
+        sqlite3_int64 tokens = 0;
+        api->xColumnTotalSize(ctx, c, &tokens);
+        scan.average[c] = total > 0 ? std::max(1.0, static_cast<double>(tokens) / scan.rowCount) : 1.0;
+    }
+    scan.phrases = api->xPhraseCount(ctx);
+    scan.phraseUsed.assign(static_cast<size_t>(scan.phrases), false);
+    for (int p = 0; p < scan.phrases; ++p)
+        scan.phraseUsed[static_cast<size_t>(p)] = api->xPhraseSize(ctx, p) > 0;
+    scan.documents.assign(static_cast<size_t>(scan.phrases), 0);
+    scan.tf.assign(static_cast<size_t>(scan.phrases), {0, 0, 0});
+    scan.started = true;
+    return true;
+}
+
+void kenesCollect(const Fts5ExtensionApi* api, Fts5Context* ctx, sqlite3_context* out, int /*argc*/,
+                  sqlite3_value** /*argv*/) {
+    Scan* scan = tActiveScan;
+    if (!scan) {
+        sqlite3_result_error(out, "kenes_collect is only for the search scan", -1);
+        return;
+    }
+    if (!scan->started && !startScan(api, ctx, *scan)) {
+        sqlite3_result_error(out, scan->error.c_str(), -1);
+        return;
+    }
+    const int64_t rowid = api->xRowid(ctx);
+    bool all = true;
+    for (int p = 0; p < scan->phrases; ++p) {
+        auto& tf = scan->tf[static_cast<size_t>(p)];
+        tf = {0, 0, 0};
+        Fts5PhraseIter it;
+        int column = -1, offset = 0;
+        for (api->xPhraseFirst(ctx, p, &it, &column, &offset); column >= 0;
+             api->xPhraseNext(ctx, &it, &column, &offset))
+            if (column < 3) ++tf[static_cast<size_t>(column)];
+        const bool present = tf[0] + tf[1] + tf[2] > 0;
+        if (present)
+            ++scan->documents[static_cast<size_t>(p)];
+        else if (scan->phraseUsed[static_cast<size_t>(p)])
+            all = false;
+    }
+    RowInfo info;
+    if (rowid >= 0 && static_cast<size_t>(rowid) < scan->rowTable->rows.size())
+        info = scan->rowTable->rows[static_cast<size_t>(rowid)];
+    const bool keep =
+        info.kind < kSearchKinds.size() && (info.kind != kNoteKind || info.database == scan->userDb);
+    if (keep) {
+        std::array<uint32_t, 3> length{0, 0, 0};
+        if (rowid >= 0 && static_cast<size_t>(rowid) < scan->sizes->sizes.size())
+            length = scan->sizes->sizes[static_cast<size_t>(rowid)];
+        scan->found.push_back(
+            Scan::Found{rowid, static_cast<uint32_t>(scan->weighted.size()), info.kind, all});
+        for (int p = 0; p < scan->phrases; ++p) {
+            const auto& tf = scan->tf[static_cast<size_t>(p)];
+            double w = 0;
+            for (size_t c = 0; c < 3; ++c) {
+                if (!tf[c]) continue;
+                const double len = length[c] ? length[c] : scan->average[c];
+                w += kWeights[c] * tf[c] / (1 - kB + kB * len / scan->average[c]);
+            }
+            scan->weighted.push_back(w);
+        }
+        if (info.language == scan->preferredLang) ++scan->preferred[info.kind];
+    }
+    sqlite3_result_int(out, 0);
+}
+
+// Sets the thread's active scan for the lifetime of the guard.
+class ActiveScan {
+public:
+    explicit ActiveScan(Scan& scan) : m_previous(tActiveScan) { tActiveScan = &scan; }
+    ActiveScan(const ActiveScan&) = delete;
+    ActiveScan& operator=(const ActiveScan&) = delete;
+    ~ActiveScan() { tActiveScan = m_previous; }
+
+private:
+    Scan* m_previous;
+};
+
+}  // namespace
+
+MatchScan scanMatches(ModelSql& sql, bool trigram, const std::string& match, const std::string& userDatabase,
+                      const std::string& preferredLanguage) {
+    Scan scan;
+    scan.table = trigram ? "search_tri" : "search_fts";
+    scan.userDatabase = &userDatabase;
+    scan.preferredLanguage = &preferredLanguage;
+    {
+        ActiveScan active(scan);
+        auto q = sql.prepare(
+            trigram ? "SELECT 1 FROM search_tri WHERE search_tri MATCH ?1 AND kenes_collect(search_tri)"
+                    : "SELECT 1 FROM search_fts WHERE search_fts MATCH ?1 AND kenes_collect(search_fts)");
+        q.bind(1, match);
+        q.run();
+    }
+    MatchScan result;
+    if (scan.found.empty()) return result;
+    std::vector<double> idf;
+    for (int64_t n : scan.documents) {
+        const double d = static_cast<double>(n);
+        idf.push_back(std::max(std::log((scan.rowCount - d + 0.5) / (d + 0.5)), 1e-6));
+    }
+    for (const auto& f : scan.found) {
+        double score = 0;
+        for (size_t p = 0; p < idf.size(); ++p) {
+            const double w = scan.weighted[f.weights + p];
+            if (w > 0) score += idf[p] * w * (kK1 + 1) / (w + kK1);
+        }
+        (f.all ? result.all : result.some)[f.kind].push_back(RankedRow{f.rowid, -score});
+    }
+    result.preferredLanguage = scan.preferred;
+    return result;
+}
+
+bool registerSearchRanking(fts5_api* api, sqlite3* db) {
+    auto* state = new ConnectionState();
+    state->db = db;
+    return api->xCreateFunction(api, "kenes_collect", state, kenesCollect,
+                                [](void* p) { delete static_cast<ConnectionState*>(p); }) == SQLITE_OK;
+}
+
+}  // namespace kenes::storage
