@@ -12,7 +12,7 @@ namespace kenes::app {
 int runScreenshot(CliContext& ctx) {
     ScreenshotRequest request;
     request.dataDir = ctx.dataDir;
-    const char* usage = "Usage: kenes screenshot --view agenda|session|library|reader|notes|settings|sync "
+    const char* usage = "Usage: kenes screenshot --view agenda|session|library|reader|notes|merge|workplan|settings|sync "
                         "--lang ru|en --size WxH --out F.png [--at YYYY-MM-DDTHH:MMZ]\n";
     for (size_t i = 0; i < ctx.args.size(); ++i) {
         const std::string& a = ctx.args[i];
@@ -23,7 +23,7 @@ int runScreenshot(CliContext& ctx) {
         }
         const std::string& v = ctx.args[++i];
         if (a == "--view") {
-            static const char* views[] = {"agenda", "session", "library", "reader", "notes", "settings", "sync"};
+            static const char* views[] = {"agenda", "session", "library", "reader", "notes", "merge", "workplan", "settings", "sync"};
             bool ok = false;
             for (const char* name : views) ok = ok || v == name;
             if (!ok) {

@@ -40,7 +40,7 @@ AppContext::AppContext(const std::filesystem::path& dataDir, const std::string& 
         str("uiLanguage", m_settings.uiLanguage, {"en", "ru"});
         str("contentLanguage", m_settings.contentLanguage, {"en", "ru"});
         str("theme", m_settings.theme, {"dark", "light"});
-        str("lastView", m_settings.lastView, {"agenda", "session", "library", "reader", "notes", "settings", "sync"});
+        str("lastView", m_settings.lastView, {"agenda", "session", "library", "reader", "notes", "workplan", "settings", "sync"});
         if (j.contains("fontSize") && j["fontSize"].is_number()) {
             float f = j["fontSize"].get<float>();
             if (f >= 12 && f <= 32) m_settings.fontSize = f;

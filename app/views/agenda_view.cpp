@@ -88,6 +88,8 @@ void AgendaView::draw(AppContext& ctx) {
                   formatLongDate(current->endDate, ctx.settings().uiLanguage) + " · " + where + " · " + zoneNote);
     }
 
+    m_exports.drawAgenda(ctx, m_eventId);
+
     // Now/next is recomputed once a minute; the shell is asked to wake for it.
     int64_t now = ctx.now();
     if (m_nowNextAt < 0 || now / 60 != m_nowNextAt / 60) {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "app/core/i18n.h"
+#include "app/views/export_buttons.h"
 #include "app/views/view.h"
 #include "storage/model.h"
 
@@ -35,6 +36,7 @@ private:
     std::vector<storage::AgendaDay> m_days;
     storage::NowNext m_nowNext;
     int64_t m_nowNextAt = -1;
+    ExportButtons m_exports;  // "Export my agenda (.ics)", "Session report"
 };
 
 }  // namespace kenes::app

@@ -8,11 +8,14 @@
 #include <set>
 
 #include "app/core/app_context.h"
+#include "app/core/device_name.h"
 #include "app/views/widgets.h"
 
 namespace kenes::app {
 
 namespace {
+
+const ImVec4 kConflictColour(0.95f, 0.62f, 0.2f, 1.0f);
 
 std::string newNoteId() {
     std::random_device rd;
@@ -45,6 +48,16 @@ std::vector<std::string> splitTags(const std::string& text) {
 
 NotesView::~NotesView() { saveNow(m_ctx); }
 
+void NotesView::conflictBadge(AppContext& ctx, const std::string& noteId, const std::string& widgetId) {
+    ImGui::PushStyleColor(ImGuiCol_Button, kConflictColour);
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.1f, 0.05f, 0.0f, 1.0f));
+    if (ImGui::SmallButton(label("Conflict: resolve", widgetId.c_str()).c_str())) {
+        saveNow(ctx);  // the merge view must see the last typed text as one of the versions
+        ctx.bus().post(OpenMerge{noteId});
+    }
+    ImGui::PopStyleColor(2);
+}
+
 NotesView::NotesView(AppContext& ctx) : m_ctx(ctx) {
     ctx.bus().subscribe<OpenNote>([this, &ctx](const OpenNote& e) {
         open(ctx, e);
@@ -58,6 +71,7 @@ void NotesView::reload(AppContext& ctx) {
     filter.tag = m_tagFilter;
     filter.event = m_eventFilter;
     m_notes = ctx.model().notes(ctx.userDatabaseName(), filter);
+    m_conflicts.update(ctx.userDatabase());
     m_stale = false;
 }
 
@@ -121,6 +135,7 @@ bool NotesView::saveNow(AppContext& ctx) {
         doc["body"] = m_draft.body;
         doc["created"] = m_draft.created.empty() ? utcTimestamp(ctx.now()) : m_draft.created;
         doc["updated"] = utcTimestamp(ctx.now());
+        doc["device"] = deviceName();
         if (!m_draft.event.empty()) doc["event"] = m_draft.event;
         if (!m_draft.session.empty()) doc["session"] = m_draft.session;
         if (!m_draft.standards.empty()) doc["standards"] = m_draft.standards;
@@ -157,6 +172,7 @@ void NotesView::draw(AppContext& ctx) {
                               : ImVec2(ImGui::GetContentRegionAvail().x * 0.32f, 0);
     ImGui::BeginChild("###note-list", listSize, true);
     if (ImGui::Button(label("New note", "new-note").c_str())) open(ctx, OpenNote{});
+    m_exports.drawNotes(ctx);
     ImGui::SetNextItemWidth(-1);
     // Filter by event: the events' titles in the content language.
     if (m_events.empty() || m_eventsLanguage != ctx.settings().contentLanguage) {
@@ -209,6 +225,7 @@ void NotesView::draw(AppContext& ctx) {
         if (ImGui::Selectable((title + "###" + n.id).c_str(), n.id == m_draft.id)) open(ctx, OpenNote{n.id, "", ""});
         mutedText(formatLongDate(n.updated.substr(0, 10), ctx.settings().uiLanguage) +
                   (n.updated.size() > 15 ? ", " + n.updated.substr(11, 5) + " UTC" : ""));
+        if (m_conflicts.contains(n.id)) conflictBadge(ctx, n.id, "conflict-" + n.id);
     }
     ImGui::EndChild();
     if (!compact) ImGui::SameLine();
@@ -216,6 +233,11 @@ void NotesView::draw(AppContext& ctx) {
     if (m_draft.id.empty()) {
         mutedText(tr("No note open. Press \"New note\" to start one."));
     } else {
+        if (m_conflicts.contains(m_draft.id)) {
+            ImGui::TextColored(kConflictColour, "%s", tr("This note was changed on two devices."));
+            ImGui::SameLine();
+            conflictBadge(ctx, m_draft.id, "resolve");
+        }
         ImGui::SetNextItemWidth(-1);
         std::string titleHint = tr("Title");
         if (ImGui::InputTextWithHint("###title", titleHint.c_str(), &m_draft.title)) edited();

@@ -10,8 +10,10 @@
 
 #include "app/core/events.h"
 #include "app/core/i18n.h"
+#include "app/views/export_buttons.h"
 #include "app/views/view.h"
 #include "storage/model.h"
+#include "storage/note_conflicts.h"
 
 namespace kenes::app {
 
@@ -41,9 +43,12 @@ private:
     void reload(AppContext& ctx);
     void open(AppContext& ctx, const OpenNote& request);
     void edited();
+    void conflictBadge(AppContext& ctx, const std::string& noteId, const std::string& widgetId);
 
     AppContext& m_ctx;
     std::vector<storage::NoteInfo> m_notes;
+    ExportButtons m_exports;
+    storage::ConflictedIds m_conflicts{"note:"};  // notes with versions from two devices
     bool m_stale = true, m_dirty = false;
     Draft m_draft;
     std::string m_tagFilter, m_error, m_tagsLanguage;
