@@ -1,4 +1,5 @@
-// `kenes screenshot --view merge` and `--view workplan` in both languages: the merge view over a
+// `kenes screenshot --view merge`, `--view workplan` and `--view notes` (with its conflict badge) in
+// both languages: the merge view over a
 // data dir where a note has two live versions (written as the replicator writes them), and the
 // work plan over the sample tasks. PNGs written, not blank; with KENES_SHOT_DIR set they are also
 // copied there to be looked at.
@@ -79,7 +80,7 @@ TEST_CASE("screenshots of the merge view and the work plan in both languages",
         REQUIRE(kenes::storage::documentConflict(*db, "note:plenary"));
     }
     const char* keep = std::getenv("KENES_SHOT_DIR");
-    for (const char* view : {"merge", "workplan"}) {
+    for (const char* view : {"merge", "workplan", "notes"}) {
         for (const char* lang : {"en", "ru"}) {
             auto out = dir.path() / (std::string(view) + "-" + lang + ".png");
             INFO(view << " " << lang);
