@@ -365,7 +365,11 @@ void WorkplanView::draw(AppContext& ctx) {
         m_planOpen = !m_planOpen;
         m_message.clear();
     }
-    ImGui::SameLine();
+    // Narrow windows: the toggle goes on its own line rather than off the edge.
+    const float toggleWidth = ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x +
+                              ImGui::CalcTextSize(tr("Show done tasks")).x + ImGui::GetStyle().ItemSpacing.x;
+    if (ImGui::GetContentRegionAvail().x - ImGui::GetItemRectMax().x + ImGui::GetWindowPos().x > toggleWidth)
+        ImGui::SameLine();
     ImGui::Checkbox(label("Show done tasks", "show-done").c_str(), &showDone);
     if (!m_error.empty()) ImGui::TextColored(kOverdue, "%s", m_error.c_str());
     if (!m_message.empty()) mutedText(m_message);
