@@ -1,19 +1,27 @@
 // `kenes screenshot --view V --lang ru|en --size WxH --out F.png`: renders one view of the
-// desktop app (with the data dir's content; sample content on the first run) into a PNG.
+// desktop app (with the data dir's content; sample content on the first run) into a PNG. Every
+// registered view (app/views/registry.cpp) is accepted; below 600 logical pixels of width the
+// compact layout is drawn (e.g. --size 390x844).
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 #include <ostream>
 
 #include "app/cli/command.h"
 #include "app/shell/window.h"
+#include "app/views/view.h"
 
 namespace kenes::app {
 
 int runScreenshot(CliContext& ctx) {
     ScreenshotRequest request;
     request.dataDir = ctx.dataDir;
-    const char* usage = "Usage: kenes screenshot --view agenda|session|library|reader|notes|merge|workplan|settings|sync "
-                        "--lang ru|en --size WxH --out F.png [--at YYYY-MM-DDTHH:MMZ]\n";
+    const std::vector<std::string> views = viewIds();
+    std::string viewList;
+    for (const auto& id : views) viewList += (viewList.empty() ? "" : "|") + id;
+    const std::string usage = "Usage: kenes screenshot --view " + viewList +
+                              " --lang ru|en --size WxH --out F.png [--at YYYY-MM-DDTHH:MMZ]\n"
+                              "A width under 600 (e.g. --size 390x844) shows the compact phone layout.\n";
     for (size_t i = 0; i < ctx.args.size(); ++i) {
         const std::string& a = ctx.args[i];
         if (i + 1 >= ctx.args.size() || (a != "--view" && a != "--lang" && a != "--size" && a != "--out" && a != "--data" &&
@@ -23,10 +31,7 @@ int runScreenshot(CliContext& ctx) {
         }
         const std::string& v = ctx.args[++i];
         if (a == "--view") {
-            static const char* views[] = {"agenda", "session", "library", "reader", "notes", "merge", "workplan", "settings", "sync"};
-            bool ok = false;
-            for (const char* name : views) ok = ok || v == name;
-            if (!ok) {
+            if (std::find(views.begin(), views.end(), v) == views.end()) {
                 ctx.err << "kenes screenshot: unknown view '" << v << "'.\n" << usage;
                 return kExitUsage;
             }

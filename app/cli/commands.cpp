@@ -21,7 +21,7 @@ const std::vector<Command>& commands() {
         {"search", "search QUERY [--lang ru|en] [--user NAME]", "search standards, sessions and your notes", runSearch},
         {"import", "import FILE [--event-id ID] [--timezone ZONE] [--user NAME]", "import a Frab/c3voc/iCalendar schedule or a Kenes bundle", runImport},
         {"export", "export ics --event ID [--starred] [--utc] --out F.ics | export notes --out DIR | export report --event ID --lang ru|en --out F.md|F.html  [--user NAME]", "export your agenda as iCalendar, your notes as Markdown, a session report", runExport},
-        {"screenshot", "screenshot --view V --lang ru|en --size WxH --out F.png", "render a view of the app to a PNG", runScreenshot},
+        {"screenshot", "screenshot --view V --lang ru|en --size WxH --out F.png [--at YYYY-MM-DDTHH:MMZ]", "render a view of the app to a PNG (V: any view; under 600 wide the compact layout)", runScreenshot},
     };
     return list;
 }

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "app/core/events.h"
+#include "app/core/layout.h"
 #include "app/core/session_changes.h"
 #include "app/core/sync_service.h"
 #include "storage/model.h"
@@ -43,6 +44,9 @@ public:
     SyncService& sync() { return *m_sync; }
     // Sessions changed since the user last looked (starred ones moved or removed).
     SessionChanges& sessionChanges() { return *m_sessionChanges; }
+    // This frame's layout (compact or wide); the shell sets it before drawing the views.
+    Layout& layout() { return m_layout; }
+    const Layout& layout() const { return m_layout; }
 
     Settings& settings() { return m_settings; }
     // Writes the settings into the user database (_local/kenes-settings, not synced).
@@ -63,6 +67,7 @@ private:
     std::string m_userDbName;
     std::shared_ptr<storage::Database> m_userDb;
     EventBus m_bus;
+    Layout m_layout;
     Settings m_settings;
     std::function<int64_t()> m_clock;
     std::chrono::steady_clock::time_point m_wakeAt = std::chrono::steady_clock::time_point::max();

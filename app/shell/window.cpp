@@ -102,6 +102,7 @@ public:
     }
 
     GLFWwindow* handle() const { return m_window; }
+    float scale() const { return m_scale; }
 
 private:
     GLFWwindow* m_window = nullptr;
@@ -130,6 +131,7 @@ int runDesktop(const std::filesystem::path& dataDir, std::ostream& err) {
     if (!window.open(ctx->settings().windowWidth, ctx->settings().windowHeight, true, err)) return 1;
     ctx->bus().setWake([] { glfwPostEmptyEvent(); });
     AppShell shell(*ctx);
+    shell.setScale(window.scale());
     ctx->sync().start();  // background sync from launch; the loop only reads its snapshots
     // The loop sleeps until input, a background result (glfwPostEmptyEvent) or the earliest
     // timer a view asked for; ImGui needs a few extra frames after input to settle animations.
@@ -192,6 +194,7 @@ int renderScreenshot(const ScreenshotRequest& request, std::ostream& err) {
     Window window;
     if (!window.open(request.width, request.height, false, err)) return 1;
     AppShell shell(*ctx);
+    shell.setScale(window.scale());
     shell.showView(request.view);
     if (request.view == "sync") {
         // The real state of the data dir's configuration: the first answer, or still syncing.

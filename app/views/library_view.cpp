@@ -72,6 +72,7 @@ void LibraryView::draw(AppContext& ctx) {
     if (ImGui::InputTextWithHint("###search", hint.c_str(), &m_query)) startSearch(ctx);
     ImGui::Spacing();
 
+    const bool compact = ctx.layout().compact;
     ImGui::BeginChild("###library-list");
     if (!m_query.empty() && !m_shownQuery.empty()) {
         if (m_results.total() == 0 && !searching()) mutedText(tr("Nothing found. Try fewer or shorter words."));
@@ -83,7 +84,8 @@ void LibraryView::draw(AppContext& ctx) {
             heading(std::string(kind) + " (" + std::to_string(group.hits.size()) + ")");
             for (auto& hit : group.hits) {
                 ImGui::PushID(hit.target.c_str());
-                if (ImGui::Selectable((hit.label + "###hit").c_str())) {
+                std::string hitLabel = compact ? wrapToWidth(hit.label, ImGui::GetContentRegionAvail().x) : hit.label;
+                if (ImGui::Selectable((hitLabel + "###hit").c_str())) {
                     if (hit.target.rfind("std:", 0) == 0) {
                         auto hash = hit.target.find('#');
                         ctx.bus().post(OpenStandard{hit.target.substr(0, hash),
@@ -106,15 +108,26 @@ void LibraryView::draw(AppContext& ctx) {
         for (auto& s : m_standards) {
             ImGui::PushID(s.id.c_str());
             std::string line = s.code + "  " + (s.shortTitle.empty() ? s.title : s.shortTitle);
-            if (ImGui::Selectable((line + "###std").c_str())) ctx.bus().post(OpenStandard{s.id, ""});
-            if (s.fundamental) {
-                ImGui::SameLine();
-                ImGui::TextColored(ImVec4(1.0f, 0.75f, 0.2f, 1), "%s", tr("fundamental"));
+            // The labels follow the title, or go under it inside the row in the compact layout.
+            const bool tagged = s.fundamental || s.textKind == "summary";
+            ImVec2 rowStart = ImGui::GetCursorPos();
+            ImVec2 rowSize(0, 0);
+            if (compact) {
+                line = wrapToWidth(line, ImGui::GetContentRegionAvail().x);
+                rowSize.y = ImGui::CalcTextSize(line.c_str()).y + (tagged ? ImGui::GetTextLineHeight() + 2 * ctx.layout().scale : 0);
             }
-            if (s.textKind == "summary") {
-                ImGui::SameLine();
-                mutedText(tr("summary"));
-            }
+            if (ImGui::Selectable((line + "###std").c_str(), false, ImGuiSelectableFlags_AllowItemOverlap, rowSize))
+                ctx.bus().post(OpenStandard{s.id, ""});
+            if (compact && tagged)
+                ImGui::SetCursorPos(ImVec2(rowStart.x, rowStart.y + rowSize.y - ImGui::GetTextLineHeight()));
+            bool first = true;
+            auto tag = [&](const char* text, const ImVec4& colour) {
+                if (!compact || !first) ImGui::SameLine();
+                first = false;
+                ImGui::TextColored(colour, "%s", text);
+            };
+            if (s.fundamental) tag(tr("fundamental"), ImVec4(1.0f, 0.75f, 0.2f, 1));
+            if (s.textKind == "summary") tag(tr("summary"), ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
             ImGui::PopID();
         }
     }

@@ -61,6 +61,7 @@ void NotesView::conflictBadge(AppContext& ctx, const std::string& noteId, const 
 NotesView::NotesView(AppContext& ctx) : m_ctx(ctx) {
     ctx.bus().subscribe<OpenNote>([this, &ctx](const OpenNote& e) {
         open(ctx, e);
+        m_editorShown = true;
         ctx.bus().post(ShowView{"notes"});
     });
     ctx.bus().subscribe<DataChanged>([this](const DataChanged&) { m_stale = true; });
@@ -166,12 +167,27 @@ void NotesView::draw(AppContext& ctx) {
     }
     if (m_draft.id.empty() && !m_notes.empty()) open(ctx, OpenNote{m_notes.front().id, "", ""});
 
-    // Side by side; below ~600 px the list sits above the editor.
-    const bool compact = ImGui::GetContentRegionAvail().x < 600;
-    ImVec2 listSize = compact ? ImVec2(0, ImGui::GetContentRegionAvail().y * 0.35f)
-                              : ImVec2(ImGui::GetContentRegionAvail().x * 0.32f, 0);
-    ImGui::BeginChild("###note-list", listSize, true);
-    if (ImGui::Button(label("New note", "new-note").c_str())) open(ctx, OpenNote{});
+    // Side by side; in the compact layout the list, or the opened note with a way back to the list.
+    const bool compact = ctx.layout().compact;
+    if (!compact) {
+        drawList(ctx, false);
+        ImGui::SameLine();
+        drawEditor(ctx);
+    } else if (m_editorShown && !m_draft.id.empty()) {
+        if (ImGui::Button(label("‹ Notes", "back").c_str())) m_editorShown = false;
+        drawEditor(ctx);
+    } else {
+        drawList(ctx, true);
+    }
+}
+
+void NotesView::drawList(AppContext& ctx, bool compact) {
+    ImVec2 listSize = compact ? ImVec2(0, 0) : ImVec2(ImGui::GetContentRegionAvail().x * 0.32f, 0);
+    ImGui::BeginChild("###note-list", listSize, !compact);
+    if (ImGui::Button(label("New note", "new-note").c_str())) {
+        open(ctx, OpenNote{});
+        m_editorShown = true;
+    }
     m_exports.drawNotes(ctx);
     ImGui::SetNextItemWidth(-1);
     // Filter by event: the events' titles in the content language.
@@ -208,27 +224,41 @@ void NotesView::draw(AppContext& ctx) {
         std::sort(m_tags.begin(), m_tags.end(), [](auto& a, auto& b) { return collateLess(a, b, uiLanguage()); });
         m_tagsLanguage = uiLanguage();
     }
-    for (auto& t : m_tags) {
+    // Tag buttons wrap at the list's edge; full-size buttons in the compact layout (touch).
+    const float right = ImGui::GetCursorPosX() + ImGui::GetContentRegionAvail().x;
+    for (size_t i = 0; i < m_tags.size(); ++i) {
+        const std::string& t = m_tags[i];
+        std::string text = "#" + t;
+        if (i > 0) {
+            ImGui::SameLine();
+            float width = ImGui::CalcTextSize(text.c_str()).x + ImGui::GetStyle().FramePadding.x * 2;
+            if (ImGui::GetCursorPosX() + width > right) ImGui::NewLine();
+        }
         bool active = t == m_tagFilter;
         if (active) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
-        if (ImGui::SmallButton(("#" + t + "###tag-" + t).c_str())) {
+        text += "###tag-" + t;
+        if (compact ? ImGui::Button(text.c_str()) : ImGui::SmallButton(text.c_str())) {
             m_tagFilter = active ? "" : t;
             m_stale = true;
         }
         if (active) ImGui::PopStyleColor();
-        ImGui::SameLine();
     }
-    if (!m_tags.empty()) ImGui::NewLine();
     mutedText(trn("%d note", "%d notes", static_cast<long>(m_notes.size())));
     for (auto& n : m_notes) {
         std::string title = n.title.empty() ? std::string(tr("Untitled note")) : n.title;
-        if (ImGui::Selectable((title + "###" + n.id).c_str(), n.id == m_draft.id)) open(ctx, OpenNote{n.id, "", ""});
+        if (ImGui::Selectable((title + "###" + n.id).c_str(), n.id == m_draft.id && !compact, 0,
+                              ImVec2(0, compact ? ImGui::GetFrameHeight() : 0))) {
+            open(ctx, OpenNote{n.id, "", ""});
+            m_editorShown = true;
+        }
         mutedText(formatLongDate(n.updated.substr(0, 10), ctx.settings().uiLanguage) +
                   (n.updated.size() > 15 ? ", " + n.updated.substr(11, 5) + " UTC" : ""));
         if (m_conflicts.contains(n.id)) conflictBadge(ctx, n.id, "conflict-" + n.id);
     }
     ImGui::EndChild();
-    if (!compact) ImGui::SameLine();
+}
+
+void NotesView::drawEditor(AppContext& ctx) {
     ImGui::BeginChild("###editor", ImVec2(0, 0), true);
     if (m_draft.id.empty()) {
         mutedText(tr("No note open. Press \"New note\" to start one."));

@@ -1,5 +1,6 @@
 // Notes: the user's notes newest first (filter by tag) and the editor (title, Markdown text,
-// tags). Edits are saved automatically within one second of the last keystroke, and when another
+// tags), side by side; in the compact layout either the list or the editor (with a way back).
+// Edits are saved automatically within one second of the last keystroke, and when another
 // note is opened, so a killed process loses at most that last second. Opened through OpenNote.
 // UI thread only.
 #pragma once
@@ -34,6 +35,8 @@ public:
     const Draft& draft() const { return m_draft; }
     Draft& editDraft(AppContext& ctx);  // marks the draft as edited now
     bool dirty() const { return m_dirty; }
+    // Compact layout: whether the editor (rather than the list) fills the view.
+    bool editorShown() const { return m_editorShown; }
     // Saves the draft now when it has unsaved edits. Returns false (and keeps the text) on error.
     bool saveNow(AppContext& ctx);
 
@@ -44,12 +47,15 @@ private:
     void open(AppContext& ctx, const OpenNote& request);
     void edited();
     void conflictBadge(AppContext& ctx, const std::string& noteId, const std::string& widgetId);
+    void drawList(AppContext& ctx, bool compact);
+    void drawEditor(AppContext& ctx);
 
     AppContext& m_ctx;
     std::vector<storage::NoteInfo> m_notes;
     ExportButtons m_exports;
     storage::ConflictedIds m_conflicts{"note:"};  // notes with versions from two devices
     bool m_stale = true, m_dirty = false;
+    bool m_editorShown = false;  // compact layout: a note was opened by the person
     Draft m_draft;
     std::string m_tagFilter, m_error, m_tagsLanguage;
     std::vector<std::string> m_tags;

@@ -65,6 +65,12 @@ void ReaderView::draw(AppContext& ctx) {
         mutedText(tr("Choose a standard in the library."));
         return;
     }
+    if (ctx.layout().compact) {
+        bool scroll = m_scroll;
+        m_scroll = false;
+        drawCompact(ctx, *primary, scroll);
+        return;
+    }
     ImGui::SameLine();
     ImGui::Checkbox(label("Side by side: Russian | English", "side-by-side").c_str(), &sideBySide);
 
@@ -100,6 +106,54 @@ void ReaderView::draw(AppContext& ctx) {
         drawArticle(*primary, scroll);
         ImGui::EndChild();
     }
+}
+
+void ReaderView::drawCompact(AppContext& ctx, const storage::StandardInfo& primary, bool scroll) {
+    // Both texts exist: a Russian | English toggle next to the back button (names in their own
+    // language, as in the settings).
+    const storage::StandardInfo* shown = &primary;
+    if (m_ru && m_en) {
+        const std::string& lang = m_compactLanguage.empty() ? ctx.settings().contentLanguage : m_compactLanguage;
+        shown = lang == "ru" ? &*m_ru : &*m_en;
+        const char* names[] = {"Русский", "English"};
+        const char* codes[] = {"ru", "en"};
+        for (int i = 0; i < 2; ++i) {
+            ImGui::SameLine();
+            bool active = lang == codes[i];
+            if (active) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
+            if (ImGui::Button((std::string(names[i]) + "###show-" + codes[i]).c_str())) {
+                m_compactLanguage = codes[i];
+                scroll = true;
+            }
+            if (active) ImGui::PopStyleColor();
+        }
+    }
+    // Articles in a drop-down: the overview, then "Art. N heading".
+    auto articleText = [](const storage::ArticleInfo& a) {
+        std::string text = std::string(tr("Art.")) + " " + a.number;
+        if (!a.heading.empty()) text += " " + a.heading;
+        return text;
+    };
+    std::string preview = tr("Overview");
+    for (auto& a : shown->articles)
+        if (a.id == m_articleId) preview = articleText(a);
+    ImGui::SetNextItemWidth(-1);
+    if (ImGui::BeginCombo("###article", preview.c_str(), ImGuiComboFlags_HeightLarge)) {
+        if (ImGui::Selectable(label("Overview", "overview").c_str(), m_articleId.empty())) {
+            m_articleId.clear();
+            scroll = true;
+        }
+        for (auto& a : shown->articles) {
+            if (ImGui::Selectable((articleText(a) + "###" + a.id).c_str(), a.id == m_articleId)) {
+                m_articleId = a.id;
+                scroll = true;
+            }
+        }
+        ImGui::EndCombo();
+    }
+    ImGui::BeginChild("###text", ImVec2(0, 0), false);
+    drawArticle(*shown, scroll);
+    ImGui::EndChild();
 }
 
 }  // namespace kenes::app

@@ -79,7 +79,8 @@ void SessionView::draw(AppContext& ctx) {
             std::string line = sp.name.empty() ? sp.id : sp.name;
             if (!sp.role.empty()) line += " — " + sp.role;
             if (!sp.organisation.empty()) line += ", " + sp.organisation;
-            ImGui::BulletText("%s", line.c_str());
+            ImGui::Bullet();
+            ImGui::TextWrapped("%s", line.c_str());  // long roles wrap, in narrow windows too
         }
         ImGui::Spacing();
     }
@@ -92,7 +93,8 @@ void SessionView::draw(AppContext& ctx) {
         heading(tr("Linked standards"));
         for (size_t i = 0; i < s.standards.size() && i < m_links.size(); ++i) {
             const auto& link = m_links[i];
-            if (ImGui::Selectable((link.text + "###" + s.standards[i]).c_str()))
+            std::string text = ctx.layout().compact ? wrapToWidth(link.text, ImGui::GetContentRegionAvail().x) : link.text;
+            if (ImGui::Selectable((text + "###" + s.standards[i]).c_str()))
                 ctx.bus().post(OpenStandard{link.standardId, link.articleId});
         }
         ImGui::Spacing();

@@ -9,13 +9,24 @@ namespace kenes::app {
 
 namespace {
 
+// Compact layout: the label above a full-width control instead of to its right. Returns the
+// widget label to use.
+std::string fieldLabel(const std::string& text, const char* id, bool compact) {
+    if (!compact) {
+        ImGui::SetNextItemWidth(ImGui::GetFontSize() * 14);
+        return text + "###" + id;
+    }
+    ImGui::TextUnformatted(text.c_str());
+    ImGui::SetNextItemWidth(-1);
+    return std::string("###") + id;
+}
+
 // Language names are written in their own language, so either can be found whatever the UI shows.
-bool languageCombo(const std::string& text, const char* id, std::string& value) {
+bool languageCombo(const std::string& text, const char* id, std::string& value, bool compact) {
     const char* names[] = {"English", "Русский"};
     const char* codes[] = {"en", "ru"};
     bool changed = false;
-    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 14);
-    if (ImGui::BeginCombo((text + "###" + id).c_str(), value == "ru" ? names[1] : names[0])) {
+    if (ImGui::BeginCombo(fieldLabel(text, id, compact).c_str(), value == "ru" ? names[1] : names[0])) {
         for (int i = 0; i < 2; ++i) {
             if (ImGui::Selectable(names[i], value == codes[i])) {
                 changed = value != codes[i];
@@ -32,12 +43,13 @@ bool languageCombo(const std::string& text, const char* id, std::string& value) 
 void SettingsView::draw(AppContext& ctx) {
     Settings& s = ctx.settings();
     bool changed = false;
+    const bool compact = ctx.layout().compact;
     heading(tr("Languages"));
-    if (languageCombo(tr("Interface language"), "ui-language", s.uiLanguage)) {
+    if (languageCombo(tr("Interface language"), "ui-language", s.uiLanguage, compact)) {
         changed = true;
         ctx.bus().post(LanguageChanged{});
     }
-    changed |= languageCombo(tr("Content language"), "content-language", s.contentLanguage);
+    changed |= languageCombo(tr("Content language"), "content-language", s.contentLanguage, compact);
     mutedText(tr("Texts missing in the content language are shown in the other one."));
     ImGui::Spacing();
     heading(tr("Appearance"));
@@ -46,9 +58,9 @@ void SettingsView::draw(AppContext& ctx) {
     ImGui::SameLine();
     if (ImGui::RadioButton(label("Light", "light").c_str(), &theme, 1)) changed = true;
     s.theme = theme == 1 ? "light" : "dark";
-    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 14);
     if (!ImGui::IsItemActive() && m_pendingFontSize == 0) m_pendingFontSize = s.fontSize;
-    ImGui::SliderFloat(label("Font size", "font-size").c_str(), &m_pendingFontSize, 12.0f, 28.0f, "%.0f px");
+    ImGui::SliderFloat(fieldLabel(tr("Font size"), "font-size", compact).c_str(), &m_pendingFontSize, 12.0f, 28.0f,
+                       "%.0f px");
     if (ImGui::IsItemDeactivatedAfterEdit()) {
         s.fontSize = m_pendingFontSize;  // the atlas is rebuilt before the next frame
         changed = true;

@@ -17,6 +17,8 @@ public:
     virtual ~View() = default;
     virtual const char* id() const = 0;     // stable: "agenda", "session", ...
     virtual const char* title() const = 0;  // English msgid, translated by the shell
+    // The label of the view's tab in the compact layout's bottom bar (an English msgid too).
+    virtual const char* shortTitle() const { return title(); }
     // Draws the view's content. Called once per frame while the view is shown.
     virtual void draw(AppContext& ctx) = 0;
     // Whether the view has a button in the navigation bar (session/reader are opened from others).
@@ -27,5 +29,7 @@ using ViewList = std::vector<std::unique_ptr<View>>;
 
 // The registration list: every view, in navigation order. Views subscribe to events here.
 ViewList createViews(AppContext& ctx);
+// The ids of the registered views, in the same order, without creating them.
+std::vector<std::string> viewIds();
 
 }  // namespace kenes::app

@@ -54,6 +54,26 @@ void snippetText(const std::string& snippet) {
     emit(word, highlighted);
 }
 
+std::string wrapToWidth(const std::string& text, float width) {
+    ImFont* font = ImGui::GetFont();
+    const float scale = ImGui::GetFontSize() / font->FontSize;
+    std::string out;
+    const char* p = text.c_str();
+    const char* end = p + text.size();
+    while (p < end) {
+        const char* cut = font->CalcWordWrapPositionA(scale, p, end, width);
+        if (cut == p) cut = p + 1;  // a single glyph wider than the line still advances
+        while (cut < end && (*cut & 0xC0) == 0x80) ++cut;  // never split a UTF-8 sequence
+        std::string line(p, cut);
+        while (!line.empty() && (line.back() == ' ' || line.back() == '\n')) line.pop_back();
+        if (!out.empty()) out += '\n';
+        out += line;
+        p = cut;
+        while (p < end && (*p == ' ' || *p == '\n')) ++p;
+    }
+    return out;
+}
+
 std::string clockTime(const std::string& localDateTime) {
     return localDateTime.size() >= 16 ? localDateTime.substr(11, 5) : localDateTime;
 }

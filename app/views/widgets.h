@@ -10,6 +10,9 @@ void heading(const std::string& text);
 void mutedText(const std::string& text);
 // Draws a search snippet with kHighlightBegin/End markers, the matches in the accent colour.
 void snippetText(const std::string& snippet);
+// The text with line breaks inserted so that no line is wider than `width` pixels in the current
+// font (for labels that ImGui does not wrap, e.g. selectables in the compact layout).
+std::string wrapToWidth(const std::string& text, float width);
 // "2019-07-25T09:30" → "09:30"
 std::string clockTime(const std::string& localDateTime);
 
