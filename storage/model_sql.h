@@ -30,6 +30,11 @@ public:
         sqlite3_bind_text(m_stmt, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
         return *this;
     }
+    // Binds text without copying it: `v` must stay alive and unchanged until this ModelStmt ends.
+    ModelStmt& bindStatic(int i, std::string_view v) {
+        sqlite3_bind_text(m_stmt, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
+        return *this;
+    }
     ModelStmt& bind(int i, const char* v) { return bind(i, std::string_view(v)); }
     ModelStmt& bind(int i, const std::string& v) { return bind(i, std::string_view(v)); }
     ModelStmt& bind(int i, int64_t v) {

@@ -1,7 +1,7 @@
 #include "storage/revision_tree.h"
 
 #include <algorithm>
-#include <set>
+#include <string_view>
 
 namespace kenes::storage {
 
@@ -42,13 +42,22 @@ const RevisionTree::Node* RevisionTree::find(const std::string& rev) const {
     return it == m_nodes.end() ? nullptr : &it->second;
 }
 
+namespace {
+
+// revRanksBefore for two nodes, without copying their hashes.
+bool nodeRanksBefore(const RevisionTree::Node& a, const RevisionTree::Node& b) {
+    if (a.deleted != b.deleted) return !a.deleted;
+    if (a.gen != b.gen) return a.gen > b.gen;
+    return a.hash > b.hash;
+}
+
+}  // namespace
+
 std::vector<const RevisionTree::Node*> RevisionTree::leaves() const {
     std::vector<const Node*> out;
     for (const auto& [rev, node] : m_nodes)
         if (node.leaf) out.push_back(&node);
-    std::sort(out.begin(), out.end(), [](const Node* a, const Node* b) {
-        return revRanksBefore(a->deleted, RevId{a->gen, a->hash}, b->deleted, RevId{b->gen, b->hash});
-    });
+    std::sort(out.begin(), out.end(), [](const Node* a, const Node* b) { return nodeRanksBefore(*a, *b); });
     return out;
 }
 
@@ -56,19 +65,19 @@ const RevisionTree::Node* RevisionTree::winner() const {
     const Node* best = nullptr;
     for (const auto& [rev, node] : m_nodes) {
         if (!node.leaf) continue;
-        if (!best || revRanksBefore(node.deleted, RevId{node.gen, node.hash}, best->deleted,
-                                    RevId{best->gen, best->hash}))
-            best = &node;
+        if (!best || nodeRanksBefore(node, *best)) best = &node;
     }
     return best;
 }
 
 void RevisionTree::recomputeLeaves() {
-    std::set<std::string> parents;
+    std::vector<std::string_view> parents;
+    parents.reserve(m_nodes.size());
     for (const auto& [rev, node] : m_nodes)
-        if (node.parent) parents.insert(*node.parent);
+        if (node.parent) parents.push_back(*node.parent);
+    std::sort(parents.begin(), parents.end());
     for (auto& [rev, node] : m_nodes) {
-        bool leaf = parents.count(rev) == 0;
+        bool leaf = !std::binary_search(parents.begin(), parents.end(), std::string_view(rev));
         if (leaf != node.leaf) {
             node.leaf = leaf;
             node.dirty = true;
@@ -141,14 +150,18 @@ std::vector<const RevisionTree::Node*> RevisionTree::history(const std::string& 
 
 std::vector<std::string> RevisionTree::stem(uint64_t limit) {
     if (limit == 0) limit = 1;
-    std::set<std::string> keep;
+    std::vector<const Node*> keep;
     for (const auto& [rev, node] : m_nodes) {
         if (!node.leaf) continue;
-        for (const Node* n : history(rev, limit)) keep.insert(n->rev);
+        auto hist = history(rev, limit);
+        keep.insert(keep.end(), hist.begin(), hist.end());
     }
+    std::sort(keep.begin(), keep.end());
+    keep.erase(std::unique(keep.begin(), keep.end()), keep.end());
+    if (keep.size() == m_nodes.size()) return {};
     std::vector<std::string> removed;
     for (auto it = m_nodes.begin(); it != m_nodes.end();) {
-        if (keep.count(it->first)) {
+        if (std::binary_search(keep.begin(), keep.end(), &it->second)) {
             ++it;
         } else {
             removed.push_back(it->first);

@@ -1,43 +1,41 @@
 // SqliteDatabase: CouchDB document semantics over the SQLite tables of sqlite_store.cpp.
 #include "storage/sqlite_database.h"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
-#include <random>
 #include <set>
+
+#include "storage/json_text.h"
+#include "storage/sqlite_database_rows.h"
 
 namespace kenes::storage {
 
 namespace {
 
-constexpr size_t kMaxIdBytes = 4096;
-
-std::string md5Hex(const std::string& data) {
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    EVP_Digest(data.data(), data.size(), digest, &len, EVP_md5(), nullptr);
-    static const char* hex = "0123456789abcdef";
-    std::string out;
-    for (unsigned i = 0; i < len; ++i) {
-        out += hex[digest[i] >> 4];
-        out += hex[digest[i] & 15];
-    }
-    return out;
+Json revisionsOf(const RevisionTree& tree, const std::string& rev, uint64_t limit) {
+    Json ids = Json::array();
+    auto hist = tree.history(rev, limit);
+    for (const auto* n : hist) ids.push_back(n->hash);
+    return Json{{"start", hist.empty() ? 0 : hist.front()->gen}, {"ids", ids}};
 }
 
-std::string randomId() {
-    static std::mutex mutex;
-    static std::mt19937_64 rng{std::random_device{}()};
-    std::lock_guard lock(mutex);
-    char buf[33];
-    std::snprintf(buf, sizeof buf, "%016llx%016llx", static_cast<unsigned long long>(rng()),
-                  static_cast<unsigned long long>(rng()));
-    return buf;
+// The document of `rev` as CouchDB returns it; nullopt when its body is gone (compacted).
+std::optional<Json> renderRev(ModelSql& sql, const DocState& state, const std::string& id, const std::string& rev,
+                              bool withRevisions, uint64_t revsLimit) {
+    const auto* node = state.tree.find(rev);
+    if (!node) return std::nullopt;
+    auto text = loadBody(sql, state.docKey, rev);
+    if (!text) return std::nullopt;
+    Json doc = Json::parse(*text);
+    doc["_id"] = id;
+    doc["_rev"] = rev;
+    if (node->deleted) doc["_deleted"] = true;
+    if (withRevisions) doc["_revisions"] = revisionsOf(state.tree, rev, revsLimit);
+    return doc;
 }
+
+}  // namespace
 
 StoreError badRequest(const std::string& reason) { return StoreError(400, "bad_request", reason); }
-StoreError conflict() { return StoreError(409, "conflict", "Document update conflict."); }
 
 // The body of a document without its special fields. Throws 400 for unknown `_` fields.
 Json stripSpecial(const Json& doc) {
@@ -45,9 +43,7 @@ Json stripSpecial(const Json& doc) {
     for (auto it = doc.begin(); it != doc.end(); ++it) {
         const std::string& key = it.key();
         if (!key.empty() && key[0] == '_') {
-            if (key == "_id" || key == "_rev" || key == "_deleted" || key == "_revisions" || key == "_conflicts" ||
-                key == "_deleted_conflicts" || key == "_revs_info" || key == "_local_seq")
-                continue;
+            if (isSpecialMember(key)) continue;
             throw StoreError(400, "doc_validation", "Bad special document member: " + key);
         }
         body[key] = it.value();
@@ -62,13 +58,6 @@ std::string dumpChecked(const Json& body) {
         throw badRequest("The document contains text that is not valid UTF-8.");
     }
 }
-
-// A document row plus its revision tree.
-struct DocState {
-    bool exists = false;
-    int64_t docKey = 0;
-    RevisionTree tree;
-};
 
 DocState loadDoc(ModelSql& sql, int64_t dbId, const std::string& id) {
     DocState state;
@@ -101,26 +90,50 @@ std::optional<std::string> loadBody(ModelSql& sql, int64_t docKey, const std::st
     return st.text(0);
 }
 
-Json revisionsOf(const RevisionTree& tree, const std::string& rev, uint64_t limit) {
-    Json ids = Json::array();
-    auto hist = tree.history(rev, limit);
-    for (const auto* n : hist) ids.push_back(n->hash);
-    return Json{{"start", hist.empty() ? 0 : hist.front()->gen}, {"ids", ids}};
-}
-
-// The document of `rev` as CouchDB returns it; nullopt when its body is gone (compacted).
-std::optional<Json> renderRev(ModelSql& sql, const DocState& state, const std::string& id, const std::string& rev,
-                              bool withRevisions, uint64_t revsLimit) {
-    const auto* node = state.tree.find(rev);
-    if (!node) return std::nullopt;
-    auto text = loadBody(sql, state.docKey, rev);
-    if (!text) return std::nullopt;
-    Json doc = Json::parse(*text);
-    doc["_id"] = id;
-    doc["_rev"] = rev;
-    if (node->deleted) doc["_deleted"] = true;
-    if (withRevisions) doc["_revisions"] = revisionsOf(state.tree, rev, revsLimit);
-    return doc;
+std::unordered_map<std::string, DocState> loadDocs(ModelSql& sql, int64_t dbId, const std::vector<std::string>& ids) {
+    std::unordered_map<std::string, DocState> out;
+    std::string idList = "[";
+    for (const auto& id : ids) {
+        if (id.size() > kMaxIdBytes || !isValidUtf8(id) || !out.emplace(id, DocState{}).second) continue;
+        if (idList.size() > 1) idList += ',';
+        appendJsonString(idList, id);
+    }
+    idList += ']';
+    std::unordered_map<int64_t, DocState*> byKey;
+    std::string keyList = "[";
+    {
+        auto st = sql.prepare("SELECT doc_key, id FROM docs WHERE db_id = ?1 AND id IN (SELECT value FROM json_each(?2))");
+        st.bind(1, dbId).bind(2, idList);
+        while (st.step()) {
+            auto it = out.find(st.text(1));
+            if (it == out.end()) continue;
+            it->second.exists = true;
+            it->second.docKey = st.integer(0);
+            byKey[it->second.docKey] = &it->second;
+            if (keyList.size() > 1) keyList += ',';
+            keyList += std::to_string(it->second.docKey);
+        }
+    }
+    if (byKey.empty()) return out;
+    keyList += ']';
+    auto revs = sql.prepare(
+        "SELECT doc_key, rev, gen, hash, parent, leaf, deleted, body IS NOT NULL FROM revs "
+        "WHERE doc_key IN (SELECT value FROM json_each(?1))");
+    revs.bind(1, keyList);
+    while (revs.step()) {
+        auto it = byKey.find(revs.integer(0));
+        if (it == byKey.end()) continue;
+        RevisionTree::Node n;
+        n.rev = revs.text(1);
+        n.gen = static_cast<uint64_t>(revs.integer(2));
+        n.hash = revs.text(3);
+        if (!revs.isNull(4)) n.parent = revs.text(4);
+        n.leaf = revs.integer(5) != 0;
+        n.deleted = revs.integer(6) != 0;
+        n.hasBody = revs.integer(7) != 0;
+        it->second->tree.addLoaded(std::move(n));
+    }
+    return out;
 }
 
 uint64_t readRevsLimit(ModelSql& sql, int64_t dbId) {
@@ -128,8 +141,6 @@ uint64_t readRevsLimit(ModelSql& sql, int64_t dbId) {
     st.bind(1, dbId);
     return st.step() ? static_cast<uint64_t>(st.integer(0)) : 1000;
 }
-
-}  // namespace
 
 bool isValidUtf8(std::string_view s) {
     size_t i = 0;
@@ -214,202 +225,6 @@ DatabaseInfo SqliteDatabase::info() {
         if (size.step()) info.sizeBytes = static_cast<uint64_t>(size.integer(0));
     });
     return info;
-}
-
-BulkResult SqliteDatabase::writeOne(WriteContext& ctx, const Json& doc, bool newEdits, uint64_t& seq,
-                                    uint64_t revsLimit) {
-    BulkResult result;
-    if (!doc.is_object()) throw badRequest("A document must be a JSON object.");
-    auto idIt = doc.find("_id");
-    if (idIt == doc.end() || !idIt->is_string()) throw badRequest("Document id must be a string.");
-    result.id = idIt->get<std::string>();
-    validateDocId(result.id);
-    Json body = stripSpecial(doc);
-    std::string bodyText = dumpChecked(body);
-    bool deleted = false;
-    if (auto d = doc.find("_deleted"); d != doc.end()) {
-        if (!d->is_boolean()) throw badRequest("_deleted must be true or false.");
-        deleted = d->get<bool>();
-    }
-    auto& sql = ctx.sql();
-    DocState state = loadDoc(sql, m_dbId, result.id);
-    const auto* before = state.tree.winner();
-    std::string oldWinner = before ? before->rev : std::string();
-    bool oldDeleted = before ? before->deleted : true;
-    std::string newRev;
-
-    if (newEdits) {
-        std::optional<std::string> parent;
-        if (auto r = doc.find("_rev"); r != doc.end()) {
-            if (!r->is_string() || !parseRevId(r->get<std::string>())) throw badRequest("Invalid rev format");
-            parent = r->get<std::string>();
-            const auto* node = state.tree.find(*parent);
-            if (!node || !node->leaf) throw conflict();
-        } else if (before) {
-            if (!before->deleted) throw conflict();
-            parent = before->rev;  // a new life on top of the tombstone
-        }
-        uint64_t gen = parent ? parseRevId(*parent)->gen + 1 : 1;
-        std::string hash = md5Hex(bodyText + '\n' + (parent ? *parent : std::string()) + '\n' + (deleted ? "1" : "0"));
-        RevId rev{gen, hash};
-        newRev = rev.str();
-        if (state.tree.contains(newRev)) {
-            result.rev = newRev;  // the same edit made twice
-            return result;
-        }
-        state.tree.addChild(parent, rev, deleted);
-    } else {
-        auto r = doc.find("_rev");
-        if (r == doc.end() || !r->is_string()) throw badRequest("A document written with new_edits=false needs _rev.");
-        auto rev = parseRevId(r->get<std::string>());
-        if (!rev) throw badRequest("Invalid rev format");
-        std::vector<RevId> path;
-        if (auto revs = doc.find("_revisions"); revs != doc.end()) {
-            if (!revs->is_object() || !revs->contains("start") || !(*revs)["start"].is_number_unsigned() ||
-                !revs->contains("ids") || !(*revs)["ids"].is_array() || (*revs)["ids"].empty())
-                throw badRequest("_revisions must be {\"start\": N, \"ids\": [...]}.");
-            uint64_t start = (*revs)["start"].get<uint64_t>();
-            const auto& ids = (*revs)["ids"];
-            if (start != rev->gen || !ids[0].is_string() || ids[0].get<std::string>() != rev->hash)
-                throw badRequest("_revisions do not match _rev " + rev->str() + ".");
-            if (ids.size() > start) throw badRequest("_revisions hold more ids than the generation allows.");
-            for (size_t i = 0; i < ids.size(); ++i) {
-                if (!ids[i].is_string()) throw badRequest("_revisions ids must be strings.");
-                auto p = parseRevId(std::to_string(start - i) + "-" + ids[i].get<std::string>());
-                if (!p) throw badRequest("Invalid revision id in _revisions.");
-                path.push_back(*p);
-            }
-        } else {
-            path.push_back(*rev);
-        }
-        newRev = rev->str();
-        result.rev = newRev;
-        if (!state.tree.mergePath(path, deleted)) {
-            // Known revision: only a longer history can still teach the tree a parent.
-            bool changed = false;
-            for (const auto& [k, n] : state.tree.nodes()) changed = changed || n.dirty;
-            if (!changed) return result;
-        }
-    }
-    result.rev = newRev;
-    state.tree.markBodyStored(newRev);
-    state.tree.stem(revsLimit);
-
-    const auto* after = state.tree.winner();
-    ++seq;
-    if (!state.exists) {
-        auto ins = sql.prepare("INSERT INTO docs(db_id, id, seq, winner, deleted) VALUES (?, ?, ?, ?, ?)");
-        ins.bind(1, m_dbId).bind(2, result.id).bind(3, static_cast<int64_t>(seq)).bind(4, after->rev).bind(5, after->deleted).run();
-        state.docKey = sqlite3_last_insert_rowid(ctx.connection());
-    } else {
-        auto upd = sql.prepare("UPDATE docs SET seq = ?, winner = ?, deleted = ? WHERE doc_key = ?");
-        upd.bind(1, static_cast<int64_t>(seq)).bind(2, after->rev).bind(3, after->deleted).bind(4, state.docKey).run();
-    }
-    for (const auto& rev : state.tree.removedRevs()) {
-        auto del = sql.prepare("DELETE FROM revs WHERE doc_key = ? AND rev = ?");
-        del.bind(1, state.docKey).bind(2, rev).run();
-    }
-    for (const auto& [rev, n] : state.tree.nodes()) {
-        if (!n.dirty) continue;
-        if (n.isNew) {
-            auto ins = sql.prepare(
-                "INSERT INTO revs(doc_key, rev, gen, hash, parent, leaf, deleted, body) VALUES (?,?,?,?,?,?,?,?)");
-            ins.bind(1, state.docKey).bind(2, rev).bind(3, static_cast<int64_t>(n.gen)).bind(4, n.hash);
-            if (n.parent) ins.bind(5, *n.parent); else ins.bindNull(5);
-            ins.bind(6, n.leaf).bind(7, n.deleted);
-            if (rev == newRev) ins.bind(8, bodyText); else ins.bindNull(8);
-            ins.run();
-        } else {
-            auto upd = sql.prepare("UPDATE revs SET parent = ?, leaf = ? WHERE doc_key = ? AND rev = ?");
-            if (n.parent) upd.bind(1, *n.parent); else upd.bindNull(1);
-            upd.bind(2, n.leaf).bind(3, state.docKey).bind(4, rev).run();
-        }
-    }
-    if (m_store.hasObservers() && (after->rev != oldWinner || after->deleted != oldDeleted)) {
-        if (after->deleted) {
-            m_store.notifyWinnerChanged(ctx, m_name, result.id, nullptr);
-        } else {
-            Json winner = after->rev == newRev ? body : Json::parse(loadBody(sql, state.docKey, after->rev).value_or("{}"));
-            winner["_id"] = result.id;
-            winner["_rev"] = after->rev;
-            m_store.notifyWinnerChanged(ctx, m_name, result.id, &winner);
-        }
-    }
-    return result;
-}
-
-std::vector<BulkResult> SqliteDatabase::bulkDocs(const std::vector<Json>& docs, bool newEdits) {
-    checkAlive();
-    std::vector<BulkResult> results;
-    results.reserve(docs.size());
-    uint64_t finalSeq = 0;
-    m_store.write([&](WriteContext& ctx) {
-        results.clear();
-        uint64_t seq = 0;
-        {
-            auto st = ctx.sql().prepare("SELECT update_seq FROM dbs WHERE db_id = ?");
-            st.bind(1, m_dbId);
-            if (!st.step()) throw StoreError(404, "not_found", "Database does not exist.");
-            seq = static_cast<uint64_t>(st.integer(0));
-        }
-        uint64_t startSeq = seq;
-        uint64_t limit = readRevsLimit(ctx.sql(), m_dbId);
-        for (const auto& doc : docs) {
-            // A failing document must leave no trace: each runs in its own savepoint.
-            ctx.sql().prepare("SAVEPOINT doc").run();
-            uint64_t docSeq = seq;
-            try {
-                if (doc.is_object() && doc.contains("_id") && doc["_id"].is_string() &&
-                    doc["_id"].get<std::string>().rfind("_local/", 0) == 0)
-                    throw badRequest("_local documents are written with putLocal.");
-                results.push_back(writeOne(ctx, doc, newEdits, docSeq, limit));
-                seq = docSeq;
-                ctx.sql().prepare("RELEASE doc").run();
-            } catch (const StoreError& e) {
-                ctx.sql().prepare("ROLLBACK TO doc").run();
-                ctx.sql().prepare("RELEASE doc").run();
-                if (e.status() >= 500) throw;
-                BulkResult r;
-                if (doc.is_object() && doc.contains("_id") && doc["_id"].is_string()) r.id = doc["_id"].get<std::string>();
-                r.error = e.error();
-                r.reason = e.reason();
-                results.push_back(std::move(r));
-            }
-        }
-        if (seq != startSeq) {
-            auto upd = ctx.sql().prepare("UPDATE dbs SET update_seq = ? WHERE db_id = ?");
-            upd.bind(1, static_cast<int64_t>(seq)).bind(2, m_dbId).run();
-        }
-        finalSeq = seq;
-    });
-    if (finalSeq != m_updateSeq) committed(finalSeq);
-    return results;
-}
-
-PutResult SqliteDatabase::put(const Json& doc) {
-    if (doc.is_object() && doc.contains("_id") && doc["_id"].is_string()) {
-        const std::string id = doc["_id"].get<std::string>();
-        if (id.rfind("_local/", 0) == 0) return putLocal(id.substr(7), stripSpecial(doc));
-    }
-    auto results = bulkDocs({doc}, true);
-    const auto& r = results.front();
-    if (!r.ok()) {
-        int status = r.error == "conflict" ? 409 : r.error == "forbidden" ? 403 : 400;
-        throw StoreError(status, r.error, r.reason);
-    }
-    return {r.id, r.rev};
-}
-
-PutResult SqliteDatabase::post(const Json& doc) {
-    if (!doc.is_object()) throw badRequest("A document must be a JSON object.");
-    Json copy = doc;
-    copy["_id"] = randomId();
-    copy.erase("_rev");
-    return put(copy);
-}
-
-PutResult SqliteDatabase::remove(const std::string& id, const std::string& rev) {
-    return put(Json{{"_id", id}, {"_rev", rev}, {"_deleted", true}});
 }
 
 Json SqliteDatabase::get(const std::string& id, const GetOptions& options) {

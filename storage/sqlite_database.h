@@ -6,6 +6,8 @@
 
 namespace kenes::storage {
 
+struct WriteBatch;
+
 class SqliteDatabase : public Database {
 public:
     SqliteDatabase(SqliteStore& store, int64_t dbId, std::string name, uint64_t updateSeq);
@@ -42,7 +44,8 @@ private:
     friend class SqliteStore;
     struct Loaded;  // a document row and its tree, loaded on one connection
     void checkAlive() const;
-    BulkResult writeOne(WriteContext& ctx, const Json& doc, bool newEdits, uint64_t& seq, uint64_t revsLimit);
+    // Writes one document of a bulk_docs call (see WriteBatch in sqlite_database_rows.h).
+    BulkResult writeOne(WriteContext& ctx, const Json& doc, bool newEdits, uint64_t& seq, WriteBatch& batch);
 
     SqliteStore& m_store;
     int64_t m_dbId;

@@ -114,6 +114,9 @@ std::unique_ptr<SqlConnection> SqliteStore::openConnection(bool forWrite) {
         if (forWrite) {
             conn->sql->exec("PRAGMA journal_mode=WAL");
             conn->sql->exec("PRAGMA synchronous=NORMAL");
+            // Checkpoints every ~40 MB of WAL instead of every 4 MB: each one fsyncs twice, and a bulk
+            // load of 100 MB would otherwise run ~30 of them.
+            conn->sql->exec("PRAGMA wal_autocheckpoint=10000");
         }
         conn->sql->exec("PRAGMA foreign_keys=OFF; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16000");
     } catch (const StoreError& e) {
