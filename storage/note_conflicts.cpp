@@ -128,10 +128,6 @@ std::vector<std::string> conflictedDocumentIds(Database& db, const std::string& 
 }
 
 bool ConflictedIds::update(Database& db) {
-    if (db.info().updateSeq < m_seq) {  // the database was recreated
-        m_seq = 0;
-        m_ids.clear();
-    }
     ChangesOptions options;
     options.since = m_seq;
     options.allLeaves = true;

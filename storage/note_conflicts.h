@@ -34,8 +34,9 @@ struct DocumentConflict {
 std::vector<std::string> conflictedDocumentIds(Database& db, const std::string& idPrefix);
 
 // The same answer kept up to date incrementally: update() reads only the changes since the last
-// call, so a view can refresh it after every write at the cost of what changed. Not thread-safe
-// (one owner); the Database it reads is.
+// call, so a view can refresh it after every write at the cost of what changed. One object per
+// Database (it remembers that database's update sequence). Not thread-safe (one owner); the
+// Database it reads is.
 class ConflictedIds {
 public:
     explicit ConflictedIds(std::string idPrefix) : m_prefix(std::move(idPrefix)) {}
