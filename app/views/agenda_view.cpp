@@ -23,6 +23,19 @@ std::string deviceClock(int64_t utc, std::string* zone = nullptr) {
     return buf;
 }
 
+// Running and next sessions at `now` as Model::nowNext answers them (cancelled sessions left
+// out), taken from the agenda already loaded instead of querying the event's sessions again.
+storage::NowNext nowNextOf(const std::vector<storage::AgendaDay>& days, int64_t now) {
+    storage::NowNext out;
+    for (auto& day : days)
+        for (auto& s : day.sessions) {
+            if (s.cancelled) continue;
+            if (s.startUtc <= now && now < s.endUtc) out.now.push_back(s);
+            else if (s.startUtc > now && (!out.next || s.startUtc < out.next->startUtc)) out.next = s;
+        }
+    return out;
+}
+
 }  // namespace
 
 AgendaView::AgendaView(AppContext& ctx) {
@@ -57,16 +70,12 @@ void AgendaView::draw(AppContext& ctx) {
         mutedText(tr("No events yet. Import a programme or sync with your organiser's hub."));
         return;
     }
-    const std::string& lang = ctx.settings().contentLanguage;
     const storage::EventInfo* current = nullptr;
     for (auto& e : m_events)
         if (e.id == m_eventId) current = &e;
 
-    // Compact (phones, narrow windows): the event picker takes the whole width, the filters go
-    // on the next line.
-    const bool compact = ctx.layout().compact;
-    ImGui::SetNextItemWidth(compact ? -1.0f : ImGui::GetContentRegionAvail().x * 0.55f);
-    if (ImGui::BeginCombo(compact ? "###event" : label("Event", "event").c_str(), current ? current->title.c_str() : "")) {
+    ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x * 0.55f);
+    if (ImGui::BeginCombo(label("Event", "event").c_str(), current ? current->title.c_str() : "")) {
         for (auto& e : m_events) {
             if (ImGui::Selectable((e.title + "###" + e.id).c_str(), e.id == m_eventId)) {
                 m_eventId = e.id;
@@ -76,7 +85,7 @@ void AgendaView::draw(AppContext& ctx) {
         }
         ImGui::EndCombo();
     }
-    if (!compact) ImGui::SameLine();
+    ImGui::SameLine();
     ImGui::Checkbox(label("My agenda", "my-agenda").c_str(), &myAgendaOnly);
     ImGui::SameLine();
     std::string deviceZone;
@@ -91,12 +100,10 @@ void AgendaView::draw(AppContext& ctx) {
                   formatLongDate(current->endDate, ctx.settings().uiLanguage) + " · " + where + " · " + zoneNote);
     }
 
-    m_exports.drawAgenda(ctx, m_eventId);
-
     // Now/next is recomputed once a minute; the shell is asked to wake for it.
     int64_t now = ctx.now();
     if (m_nowNextAt < 0 || now / 60 != m_nowNextAt / 60) {
-        m_nowNext = ctx.model().nowNext(m_eventId, now, lang);
+        m_nowNext = nowNextOf(m_days, now);
         m_nowNextAt = now;
     }
     ctx.requestWakeAt(std::chrono::steady_clock::now() + std::chrono::seconds(60 - now % 60));
@@ -107,7 +114,7 @@ void AgendaView::draw(AppContext& ctx) {
     };
     std::string today = ctx.model().localDate(m_eventId, now);
 
-    if (!ImGui::BeginTabBar("###days", compact ? ImGuiTabBarFlags_FittingPolicyScroll : 0)) return;
+    if (!ImGui::BeginTabBar("###days")) return;
     for (auto& day : m_days) {
         ImGuiTabItemFlags flags = 0;
         if (m_selectedDay.empty() && day.date == today) flags = ImGuiTabItemFlags_SetSelected;
@@ -116,7 +123,8 @@ void AgendaView::draw(AppContext& ctx) {
             continue;
         m_selectedDay = day.date;
         size_t shown = 0;
-        // Compact: the room and speakers move under the title, rows are touch-sized.
+        // Below ~600 px the room and speakers move under the title (phones, narrow windows).
+        const bool compact = ImGui::GetContentRegionAvail().x < 600;
         if (ImGui::BeginTable(compact ? "###sessions-compact" : "###sessions", compact ? 3 : 5,
                               ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY |
                                   ImGuiTableFlags_SizingStretchProp)) {
@@ -141,7 +149,7 @@ void AgendaView::draw(AppContext& ctx) {
                 for (int row = clipper.DisplayStart; row < clipper.DisplayEnd; ++row) {
                     const storage::SessionInfo& s = *rows[static_cast<size_t>(row)];
                     ImGui::PushID(s.id.c_str());
-                    ImGui::TableNextRow(0, ctx.layout().touchHeight());
+                    ImGui::TableNextRow();
                     bool running = isNow(s.id);
                     bool next = m_nowNext.next && m_nowNext.next->id == s.id;
                     if (running) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg0, IM_COL32(40, 110, 60, 160));
@@ -158,13 +166,6 @@ void AgendaView::draw(AppContext& ctx) {
                     ImGui::TableNextColumn();
                     std::string title = s.title;
                     if (s.cancelled) title = std::string(tr("Cancelled")) + ": " + title;
-                    if (compact) {
-                        // Selectables do not wrap: break the title into lines that leave room for the marker.
-                        float marker = running || next ? ImGui::CalcTextSize(tr(running ? "Now" : "Next")).x +
-                                                             ImGui::GetStyle().ItemSpacing.x
-                                                       : 0;
-                        title = wrapToWidth(title, ImGui::GetContentRegionAvail().x - marker);
-                    }
                     if (ImGui::Selectable((title + "###open").c_str(), false, ImGuiSelectableFlags_AllowItemOverlap))
                         ctx.bus().post(OpenSession{s.id});
                     if (running) {

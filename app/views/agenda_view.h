@@ -25,6 +25,7 @@ public:
     bool deviceTime = false;  // show times in the device's zone instead of the event's
     const std::string& eventId() const { return m_eventId; }
     const std::vector<storage::AgendaDay>& days() const { return m_days; }
+    const storage::NowNext& nowNext() const { return m_nowNext; }  // as of the last drawn minute
     void toggleStar(AppContext& ctx, const storage::SessionInfo& session);
 
 private:

@@ -225,3 +225,26 @@ TEST_CASE("closing the app saves the text typed in the last half second", "[view
         if (n.id == id) found = n.body == "последние слова";
     CHECK(found);
 }
+
+TEST_CASE("the agenda's now/next, taken from its loaded sessions, matches the model's", "[views]") {
+    Harness h;
+    h.frame();
+    auto* agenda = dynamic_cast<AgendaView*>(h.shell->view("agenda"));
+    REQUIRE(agenda);
+    REQUIRE_FALSE(agenda->days().empty());
+    std::vector<int64_t> instants;
+    for (auto& d : agenda->days())
+        for (auto& s : d.sessions) instants.insert(instants.end(), {s.startUtc - 60, s.startUtc, s.startUtc + 60, s.endUtc});
+    for (int64_t at : instants) {
+        h.ctx.setClock([at] { return at; });
+        h.frame();
+        auto expected = h.ctx.model().nowNext(agenda->eventId(), at, h.ctx.settings().contentLanguage);
+        const auto& shown = agenda->nowNext();
+        std::vector<std::string> expectedNow, shownNow;
+        for (auto& s : expected.now) expectedNow.push_back(s.id);
+        for (auto& s : shown.now) shownNow.push_back(s.id);
+        CHECK(shownNow == expectedNow);
+        CHECK(shown.next.has_value() == expected.next.has_value());
+        if (shown.next && expected.next) CHECK(shown.next->id == expected.next->id);
+    }
+}
