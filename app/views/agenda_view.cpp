@@ -74,8 +74,11 @@ void AgendaView::draw(AppContext& ctx) {
     for (auto& e : m_events)
         if (e.id == m_eventId) current = &e;
 
-    ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x * 0.55f);
-    if (ImGui::BeginCombo(label("Event", "event").c_str(), current ? current->title.c_str() : "")) {
+    // Compact (phones, narrow windows): the event picker takes the whole width, the filters go
+    // on the next line.
+    const bool compact = ctx.layout().compact;
+    ImGui::SetNextItemWidth(compact ? -1.0f : ImGui::GetContentRegionAvail().x * 0.55f);
+    if (ImGui::BeginCombo(compact ? "###event" : label("Event", "event").c_str(), current ? current->title.c_str() : "")) {
         for (auto& e : m_events) {
             if (ImGui::Selectable((e.title + "###" + e.id).c_str(), e.id == m_eventId)) {
                 m_eventId = e.id;
@@ -85,7 +88,7 @@ void AgendaView::draw(AppContext& ctx) {
         }
         ImGui::EndCombo();
     }
-    ImGui::SameLine();
+    if (!compact) ImGui::SameLine();
     ImGui::Checkbox(label("My agenda", "my-agenda").c_str(), &myAgendaOnly);
     ImGui::SameLine();
     std::string deviceZone;
@@ -99,6 +102,8 @@ void AgendaView::draw(AppContext& ctx) {
         mutedText(formatLongDate(current->startDate, ctx.settings().uiLanguage) + " – " +
                   formatLongDate(current->endDate, ctx.settings().uiLanguage) + " · " + where + " · " + zoneNote);
     }
+
+    m_exports.drawAgenda(ctx, m_eventId);
 
     // Now/next is recomputed once a minute; the shell is asked to wake for it.
     int64_t now = ctx.now();
@@ -114,7 +119,7 @@ void AgendaView::draw(AppContext& ctx) {
     };
     std::string today = ctx.model().localDate(m_eventId, now);
 
-    if (!ImGui::BeginTabBar("###days")) return;
+    if (!ImGui::BeginTabBar("###days", compact ? ImGuiTabBarFlags_FittingPolicyScroll : 0)) return;
     for (auto& day : m_days) {
         ImGuiTabItemFlags flags = 0;
         if (m_selectedDay.empty() && day.date == today) flags = ImGuiTabItemFlags_SetSelected;
@@ -123,8 +128,7 @@ void AgendaView::draw(AppContext& ctx) {
             continue;
         m_selectedDay = day.date;
         size_t shown = 0;
-        // Below ~600 px the room and speakers move under the title (phones, narrow windows).
-        const bool compact = ImGui::GetContentRegionAvail().x < 600;
+        // Compact: the room and speakers move under the title, rows are touch-sized.
         if (ImGui::BeginTable(compact ? "###sessions-compact" : "###sessions", compact ? 3 : 5,
                               ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY |
                                   ImGuiTableFlags_SizingStretchProp)) {
@@ -149,7 +153,7 @@ void AgendaView::draw(AppContext& ctx) {
                 for (int row = clipper.DisplayStart; row < clipper.DisplayEnd; ++row) {
                     const storage::SessionInfo& s = *rows[static_cast<size_t>(row)];
                     ImGui::PushID(s.id.c_str());
-                    ImGui::TableNextRow();
+                    ImGui::TableNextRow(0, ctx.layout().touchHeight());
                     bool running = isNow(s.id);
                     bool next = m_nowNext.next && m_nowNext.next->id == s.id;
                     if (running) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg0, IM_COL32(40, 110, 60, 160));
@@ -166,6 +170,13 @@ void AgendaView::draw(AppContext& ctx) {
                     ImGui::TableNextColumn();
                     std::string title = s.title;
                     if (s.cancelled) title = std::string(tr("Cancelled")) + ": " + title;
+                    if (compact) {
+                        // Selectables do not wrap: break the title into lines that leave room for the marker.
+                        float marker = running || next ? ImGui::CalcTextSize(tr(running ? "Now" : "Next")).x +
+                                                             ImGui::GetStyle().ItemSpacing.x
+                                                       : 0;
+                        title = wrapToWidth(title, ImGui::GetContentRegionAvail().x - marker);
+                    }
                     if (ImGui::Selectable((title + "###open").c_str(), false, ImGuiSelectableFlags_AllowItemOverlap))
                         ctx.bus().post(OpenSession{s.id});
                     if (running) {
