@@ -206,6 +206,13 @@ void SessionChanges::saveSeen() {
     }
 }
 
+size_t SessionChanges::removedCount(const std::string& eventId) const {
+    size_t n = 0;
+    for (const auto& id : m_removed)
+        if (auto it = m_seen.find(id); it != m_seen.end() && it->second.event == eventId) ++n;
+    return n;
+}
+
 const SessionChange* SessionChanges::change(const std::string& sessionId) const {
     auto it = m_changes.find(sessionId);
     return it == m_changes.end() ? nullptr : &it->second;

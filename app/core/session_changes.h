@@ -78,6 +78,8 @@ public:
     const std::map<std::string, SessionChange>& changes() const { return m_changes; }
     const std::vector<StarredAlert>& starredAlerts() const { return m_alerts; }
     size_t removedCount() const { return m_removed.size(); }
+    // Seen sessions of `eventId` that are no longer in the programme.
+    size_t removedCount(const std::string& eventId) const;
 
     void markSeen(const std::string& sessionId);
     void markAllSeen();

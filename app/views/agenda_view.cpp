@@ -6,6 +6,7 @@
 
 #include "app/core/app_context.h"
 #include "app/core/i18n.h"
+#include "app/views/change_marks.h"
 #include "app/views/widgets.h"
 
 namespace kenes::app {
@@ -102,6 +103,7 @@ void AgendaView::draw(AppContext& ctx) {
         mutedText(formatLongDate(current->startDate, ctx.settings().uiLanguage) + " – " +
                   formatLongDate(current->endDate, ctx.settings().uiLanguage) + " · " + where + " · " + zoneNote);
     }
+    drawChangesBanner(ctx, m_eventId);
 
     m_exports.drawAgenda(ctx, m_eventId);
 
@@ -186,6 +188,7 @@ void AgendaView::draw(AppContext& ctx) {
                         ImGui::SameLine();
                         ImGui::TextColored(ImVec4(1.0f, 0.75f, 0.2f, 1), "%s", tr("Next"));
                     }
+                    drawChangeTag(ctx, s.id);
                     std::string speakers;
                     for (auto& sp : s.speakers) speakers += (speakers.empty() ? "" : ", ") + (sp.name.empty() ? sp.id : sp.name);
                     if (compact) {

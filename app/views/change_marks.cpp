@@ -54,10 +54,13 @@ std::string before(const SessionChange& c, AppContext& ctx) {
 
 }  // namespace
 
-void drawChangesBanner(AppContext& ctx) {
+void drawChangesBanner(AppContext& ctx, const std::string& eventId) {
     SessionChanges& changes = ctx.sessionChanges();
-    size_t changed = changes.changes().size() + changes.removedCount();
-    if (changed == 0 && changes.starredAlerts().empty()) return;
+    size_t here = 0, elsewhere = 0;
+    for (const auto& [id, c] : changes.changes()) ++(c.now.event == eventId ? here : elsewhere);
+    here += changes.removedCount(eventId);
+    elsewhere += changes.removedCount() - changes.removedCount(eventId);
+    if (here + elsewhere == 0 && changes.starredAlerts().empty()) return;
     const std::string& ui = ctx.settings().uiLanguage;
     const std::string& content = ctx.settings().contentLanguage;
     ImGui::PushID("###changes-banner");
@@ -88,12 +91,19 @@ void drawChangesBanner(AppContext& ctx) {
         }
         ImGui::PopID();
     }
-    if (changed > 0) {
+    if (here + elsewhere > 0) {
+        std::string text;
+        if (here > 0)
+            text = trn("%d session changed since you last looked",
+                       "%d sessions changed since you last looked", static_cast<long>(here));
+        if (elsewhere > 0) {
+            if (!text.empty()) text += "; ";
+            text += trn("%d changed session in other events", "%d changed sessions in other events",
+                        static_cast<long>(elsewhere));
+        }
         ImGui::PushStyleColor(ImGuiCol_Text, kChangeColour);
         ImGui::AlignTextToFramePadding();
-        ImGui::TextUnformatted(trn("%d session changed since you last looked",
-                                   "%d sessions changed since you last looked", static_cast<long>(changed))
-                                   .c_str());
+        ImGui::TextWrapped("%s", text.c_str());
         ImGui::PopStyleColor();
         ImGui::SameLine();
         if (ImGui::SmallButton(label("Mark all seen", "mark-all-seen").c_str())) changes.markAllSeen();
@@ -104,8 +114,11 @@ void drawChangesBanner(AppContext& ctx) {
 void drawChangeTag(AppContext& ctx, const std::string& sessionId) {
     const SessionChange* c = ctx.sessionChanges().change(sessionId);
     if (!c) return;
+    std::string text = kinds(*c);
     ImGui::SameLine();
-    ImGui::TextColored(kChangeColour, "%s", kinds(*c).c_str());
+    // A long title leaves no room beside it: the tag goes on the next line of the cell.
+    if (ImGui::GetContentRegionAvail().x < ImGui::CalcTextSize(text.c_str()).x) ImGui::NewLine();
+    ImGui::TextColored(kChangeColour, "%s", text.c_str());
     if (ImGui::IsItemHovered()) {
         std::string tip = before(*c, ctx);
         if (!tip.empty()) ImGui::SetTooltip("%s", tip.c_str());

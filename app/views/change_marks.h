@@ -10,8 +10,9 @@ namespace kenes::app {
 
 class AppContext;
 
-// Nothing is drawn when nothing changed.
-void drawChangesBanner(AppContext& ctx);
+// Counts the changes of the event shown (`eventId`) and, apart, those of other events. Nothing is
+// drawn when nothing changed.
+void drawChangesBanner(AppContext& ctx, const std::string& eventId);
 // On the same line as the last item: "Time changed", "Room changed", ... with the old values in a
 // tooltip. Nothing when the session has no unseen change.
 void drawChangeTag(AppContext& ctx, const std::string& sessionId);

@@ -104,19 +104,35 @@ void SyncView::drawForm(AppContext& ctx) {
                                      .c_str());
         ImGui::PopStyleColor();
     }
-    const float fieldWidth = std::min(ImGui::GetContentRegionAvail().x * 0.6f, ImGui::GetFontSize() * 26);
+    // Narrow windows (phones): each label above its field, the fields as wide as the window.
+    const bool narrow = ImGui::GetContentRegionAvail().x < ImGui::GetFontSize() * 36;
+    const float fieldWidth = narrow ? -1.0f : ImGui::GetFontSize() * 24;
+    // `hidden`: the widget id alone ("###id"), for the narrow layout where the label is above.
+    auto fieldLabel = [&](const char* msgid, const char* id, const char* hidden) -> std::string {
+        if (!narrow) return label(msgid, id);
+        ImGui::TextUnformatted(tr(msgid));
+        return hidden;
+    };
     bool edited = false;
+    const std::string urlLabel = fieldLabel(N_("Server address"), "server-url", "###server-url");
     ImGui::SetNextItemWidth(fieldWidth);
-    edited |= ImGui::InputTextWithHint(label("Server address", "server-url").c_str(),
-                                       "https://hub.local:6984", &serverUrl);
+    edited |= ImGui::InputTextWithHint(urlLabel.c_str(), "https://hub.local:6984", &serverUrl);
+    const std::string userLabel = fieldLabel(N_("User name"), "server-user", "###server-user");
     ImGui::SetNextItemWidth(fieldWidth);
-    edited |= ImGui::InputText(label("User name", "server-user").c_str(), &user);
+    edited |= ImGui::InputText(userLabel.c_str(), &user);
+    const std::string passwordLabel = fieldLabel(N_("Password"), "server-password", "###server-password");
     ImGui::SetNextItemWidth(fieldWidth);
     const char* hint = service.hasPassword() ? tr("saved; type to replace") : "";
-    edited |= ImGui::InputTextWithHint(label("Password", "server-password").c_str(), hint, &password,
-                                       ImGuiInputTextFlags_Password);
-    edited |= ImGui::Checkbox(
-        label("Accept any certificate (self-signed hubs only; insecure)", "insecure").c_str(), &insecure);
+    edited |= ImGui::InputTextWithHint(passwordLabel.c_str(), hint, &password, ImGuiInputTextFlags_Password);
+    // The checkbox's text wraps (it is long in Russian); clicking the text toggles it too.
+    edited |= ImGui::Checkbox("###insecure", &insecure);
+    ImGui::SameLine();
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextWrapped("%s", tr("Accept any certificate (self-signed hubs only; insecure)"));
+    if (ImGui::IsItemClicked()) {
+        insecure = !insecure;
+        edited = true;
+    }
     if (edited) m_saved = false;
     if (ImGui::Button(label("Save and connect", "save").c_str())) save(ctx);
     if (service.configured()) {
