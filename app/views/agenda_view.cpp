@@ -103,7 +103,7 @@ void AgendaView::draw(AppContext& ctx) {
         mutedText(formatLongDate(current->startDate, ctx.settings().uiLanguage) + " – " +
                   formatLongDate(current->endDate, ctx.settings().uiLanguage) + " · " + where + " · " + zoneNote);
     }
-    drawChangesBanner(ctx, m_eventId);
+    drawChangesBanner(ctx);
 
     m_exports.drawAgenda(ctx, m_eventId);
 
