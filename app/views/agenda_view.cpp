@@ -103,7 +103,7 @@ void AgendaView::draw(AppContext& ctx) {
         mutedText(formatLongDate(current->startDate, ctx.settings().uiLanguage) + " – " +
                   formatLongDate(current->endDate, ctx.settings().uiLanguage) + " · " + where + " · " + zoneNote);
     }
-    drawChangesBanner(ctx);
+    drawChangesBanner(ctx, m_eventId);
 
     m_exports.drawAgenda(ctx, m_eventId);
 
