@@ -3,6 +3,7 @@
 #include <imgui.h>
 
 #include <ctime>
+#include <utility>
 
 #include "app/core/app_context.h"
 #include "app/core/i18n.h"
@@ -149,10 +150,15 @@ void AgendaView::draw(AppContext& ctx) {
             for (auto& s : day.sessions)
                 if (!myAgendaOnly || s.starred) rows.push_back(&s);
             shown = rows.size();
+            // Compact rows differ in height (wrapped titles), which the clipper cannot allow for: there
+            // every row is drawn, in one pass.
             ImGuiListClipper clipper;
-            clipper.Begin(static_cast<int>(rows.size()));
-            while (clipper.Step()) {
-                for (int row = clipper.DisplayStart; row < clipper.DisplayEnd; ++row) {
+            if (!compact) clipper.Begin(static_cast<int>(rows.size()));
+            bool onePass = compact;
+            while (compact ? std::exchange(onePass, false) : clipper.Step()) {
+                const int first = compact ? 0 : clipper.DisplayStart;
+                const int end = compact ? static_cast<int>(rows.size()) : clipper.DisplayEnd;
+                for (int row = first; row < end; ++row) {
                     const storage::SessionInfo& s = *rows[static_cast<size_t>(row)];
                     ImGui::PushID(s.id.c_str());
                     ImGui::TableNextRow(0, ctx.layout().touchHeight());
