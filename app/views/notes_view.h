@@ -2,7 +2,9 @@
 // tags), side by side; in the compact layout either the list or the editor (with a way back).
 // Edits are saved automatically within one second of the last keystroke, and when another
 // note is opened, so a killed process loses at most that last second. Opened through OpenNote.
-// UI thread only.
+// A note with versions from two devices carries a "Conflict: resolve" badge (in the list and above
+// the editor) that saves the draft and opens the merge view (OpenMerge). "Export notes (Markdown)"
+// writes every note off the UI thread. UI thread only.
 #pragma once
 
 #include <chrono>
