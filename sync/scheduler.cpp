@@ -118,6 +118,7 @@ SchedulerStatus Scheduler::status() const {
     std::lock_guard lock(m_mutex);
     SchedulerStatus out;
     out.online = m_online;
+    out.failedProbes = m_probes;
     out.running = m_thread.joinable() && !m_stop;
     out.generation = m_generation.load();
     for (const auto& slot : m_slots) out.subscriptions.push_back(slot.status);
@@ -309,6 +310,11 @@ void Scheduler::loop() {
                 m_probeBackoff = std::min(m_config.backoffMax,
                                           m_probeBackoff.count() ? m_probeBackoff * 2 : m_config.backoffInitial);
                 m_probeAt = now + jittered(m_probeBackoff);
+                ++m_probes;
+                auto next = std::chrono::system_clock::now() +
+                            std::chrono::duration_cast<std::chrono::system_clock::duration>(m_probeAt - now);
+                for (auto& slot : m_slots)
+                    if (slot.status.state == SyncState::Offline) slot.status.nextAttempt = next;
             }
             touch();
         }

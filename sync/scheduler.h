@@ -88,6 +88,7 @@ struct SubscriptionStatus {
 struct SchedulerStatus {
     bool online = false;  // the last contact with the server succeeded
     bool running = false;
+    uint64_t failedProbes = 0;  // probes of an unreachable server since start() (back-off observable)
     std::vector<SubscriptionStatus> subscriptions;
     uint64_t generation = 0;
 };
@@ -138,6 +139,7 @@ private:
     bool m_kick = false;
     Clock::time_point m_probeAt;
     std::chrono::milliseconds m_probeBackoff{0};
+    uint64_t m_probes = 0;
     Replicator* m_current = nullptr;  // the running replication (for live counts and stop())
     std::atomic<uint64_t> m_generation{0};
     std::thread m_thread;

@@ -110,6 +110,7 @@ void FaultProxy::loop() {
             fds.push_back({c.server, POLLIN, 0});
         }
         if (::poll(fds.data(), fds.size(), 50) <= 0) continue;
+        const size_t polled = conns.size();  // a connection accepted below has no entry in fds yet
         if (fds[0].revents & POLLIN) {
             int client = ::accept4(m_listen, nullptr, nullptr, SOCK_CLOEXEC);
             if (client >= 0) {
@@ -123,7 +124,7 @@ void FaultProxy::loop() {
                 }
             }
         }
-        for (size_t i = 0; i < conns.size(); ++i) {
+        for (size_t i = 0; i < polled; ++i) {
             Conn& c = conns[i];
             const pollfd& cf = fds[1 + 2 * i];
             const pollfd& sf = fds[2 + 2 * i];
