@@ -1,8 +1,9 @@
 // Search execution over search_fts / search_tri (rules in search.h).
 //
-// One scan of the stemmed index (search_rank.h) scores every row that holds any of the query's
-// terms; the rows that hold all of them are used, or, when there are none, the rows that hold some.
-// The trigram index is scanned the same way when the words found fewer than limitPerKind items.
+// Scans of the stemmed index (search_rank.h) score every row that holds any of the query's terms;
+// the rows that hold all of them are used, or, when there are none, the rows that hold some.
+// The trigram indexes (titles, then all text) are scanned the same way when the words found fewer
+// than limitPerKind items.
 // Per kind, the best rows are read from search_docs until limitPerKind distinct items are found
 // (an item indexed in several languages counts once, shown in the asked language when that row
 // matched too); snippets are made in C++ (search_snippet.h) only for the hits returned.
@@ -169,17 +170,24 @@ SearchResults executeSearch(ModelSql& sql, const std::string& text, const Search
     if (terms.empty() || options.limitPerKind == 0) return results;
     ReadTransaction transaction(sql);
     Collector collector;
-    MatchScan words =
-        scanMatches(sql, false, stemmedMatchQuery(terms, true), options.userDatabase, options.language);
+    MatchScan words = scanMatches(sql, SearchIndex::Words, stemmedMatchPhrases(terms), options.userDatabase,
+                                  options.language);
     const bool allMatched =
         std::any_of(words.all.begin(), words.all.end(), [](auto& r) { return !r.empty(); });
     addBest(sql, allMatched ? words.all : words.some, words, false, options, collector);
-    // Substrings (3+ characters) supplement word matches when those are few.
-    const std::string tri = trigramMatchQuery(terms, true);
-    if (!tri.empty() && collector.total() < options.limitPerKind) {
-        MatchScan parts = scanMatches(sql, true, tri, options.userDatabase, options.language);
-        if (addBest(sql, parts.all, parts, true, options, collector) == 0 && terms.size() > 1)
-            addBest(sql, parts.some, parts, true, options, collector);
+    // Substrings (3+ characters) supplement word matches when those are few: first in titles (a
+    // small index), then, if still few, in all text.
+    const std::vector<std::string> parts = trigramMatchPhrases(terms);
+    if (!parts.empty() && collector.total() < options.limitPerKind) {
+        MatchScan titles =
+            scanMatches(sql, SearchIndex::TitleSubstrings, parts, options.userDatabase, options.language);
+        size_t added = addBest(sql, titles.all, titles, true, options, collector);
+        if (collector.total() < options.limitPerKind) {
+            MatchScan texts =
+                scanMatches(sql, SearchIndex::Substrings, parts, options.userDatabase, options.language);
+            added += addBest(sql, texts.all, texts, true, options, collector);
+            if (added == 0 && terms.size() > 1) addBest(sql, texts.some, texts, true, options, collector);
+        }
     }
 
     for (size_t kind = 0; kind < kSearchKinds.size(); ++kind) {

@@ -12,17 +12,36 @@ struct Row {
 };
 
 void insertRow(ModelSql& sql, const std::string& db, const std::string& docId, const Row& r) {
-    sql.prepare("INSERT INTO search_docs(db, doc_id, kind, item, lang, label, target, title, body, extra) "
-                "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)")
-        .bind(1, db).bind(2, docId).bind(3, r.kind).bind(4, r.item).bind(5, r.lang).bind(6, r.label)
-        .bind(7, r.target).bind(8, r.title).bind(9, r.body).bind(10, r.extra)
+    sql.prepare(
+           "INSERT INTO search_docs(db, doc_id, kind, item, lang, label, target, title, body, extra) "
+           "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)")
+        .bind(1, db)
+        .bind(2, docId)
+        .bind(3, r.kind)
+        .bind(4, r.item)
+        .bind(5, r.lang)
+        .bind(6, r.label)
+        .bind(7, r.target)
+        .bind(8, r.title)
+        .bind(9, r.body)
+        .bind(10, r.extra)
         .run();
     const int64_t rowid = sqlite3_last_insert_rowid(sql.db());
     sql.prepare("INSERT INTO search_fts(rowid, title, body, extra) VALUES(?1,?2,?3,?4)")
-        .bind(1, rowid).bind(2, r.title).bind(3, r.body).bind(4, r.extra)
+        .bind(1, rowid)
+        .bind(2, r.title)
+        .bind(3, r.body)
+        .bind(4, r.extra)
         .run();
     sql.prepare("INSERT INTO search_tri(rowid, title, body, extra) VALUES(?1,?2,?3,?4)")
-        .bind(1, rowid).bind(2, r.title).bind(3, r.body).bind(4, r.extra)
+        .bind(1, rowid)
+        .bind(2, r.title)
+        .bind(3, r.body)
+        .bind(4, r.extra)
+        .run();
+    sql.prepare("INSERT INTO search_tri_title(rowid, title) VALUES(?1,?2)")
+        .bind(1, rowid)
+        .bind(2, r.title)
         .run();
 }
 
@@ -59,8 +78,10 @@ CREATE TABLE search_docs(id INTEGER PRIMARY KEY, db TEXT, doc_id TEXT, kind TEXT
   label TEXT, target TEXT, title TEXT, body TEXT, extra TEXT);
 CREATE INDEX search_docs_doc ON search_docs(db, doc_id);
 CREATE VIRTUAL TABLE search_fts USING fts5(title, body, extra, content='search_docs', content_rowid='id',
-  tokenize='kenes', prefix='3 4 5');
+  tokenize='kenes', prefix='3 4 5 6 7');
 CREATE VIRTUAL TABLE search_tri USING fts5(title, body, extra, content='search_docs', content_rowid='id',
+  tokenize='trigram');
+CREATE VIRTUAL TABLE search_tri_title USING fts5(title, content='search_docs', content_rowid='id',
   tokenize='trigram');
 INSERT INTO search_fts(search_fts, rank) VALUES('rank', 'bm25(5.0, 1.0, 2.0)');
 INSERT INTO search_tri(search_tri, rank) VALUES('rank', 'bm25(5.0, 1.0, 2.0)');
@@ -68,7 +89,9 @@ INSERT INTO search_tri(search_tri, rank) VALUES('rank', 'bm25(5.0, 1.0, 2.0)');
 }
 
 std::string searchDropSql() {
-    return "DROP TABLE IF EXISTS search_fts;\nDROP TABLE IF EXISTS search_tri;\nDROP TABLE IF EXISTS search_docs;\n";
+    return "DROP TABLE IF EXISTS search_fts;\nDROP TABLE IF EXISTS search_tri;\nDROP TABLE IF EXISTS "
+           "search_tri_title;\n"
+           "DROP TABLE IF EXISTS search_docs;\n";
 }
 
 void searchRemove(ModelSql& sql, const std::string& db, const std::string& docId) {
@@ -80,11 +103,23 @@ void searchRemove(ModelSql& sql, const std::string& db, const std::string& docId
     }
     if (rows.empty()) return;
     for (auto& [rowid, title, body, extra] : rows) {
-        sql.prepare("INSERT INTO search_fts(search_fts, rowid, title, body, extra) VALUES('delete',?1,?2,?3,?4)")
-            .bind(1, rowid).bind(2, title).bind(3, body).bind(4, extra)
+        sql.prepare(
+               "INSERT INTO search_fts(search_fts, rowid, title, body, extra) VALUES('delete',?1,?2,?3,?4)")
+            .bind(1, rowid)
+            .bind(2, title)
+            .bind(3, body)
+            .bind(4, extra)
             .run();
-        sql.prepare("INSERT INTO search_tri(search_tri, rowid, title, body, extra) VALUES('delete',?1,?2,?3,?4)")
-            .bind(1, rowid).bind(2, title).bind(3, body).bind(4, extra)
+        sql.prepare(
+               "INSERT INTO search_tri(search_tri, rowid, title, body, extra) VALUES('delete',?1,?2,?3,?4)")
+            .bind(1, rowid)
+            .bind(2, title)
+            .bind(3, body)
+            .bind(4, extra)
+            .run();
+        sql.prepare("INSERT INTO search_tri_title(search_tri_title, rowid, title) VALUES('delete',?1,?2)")
+            .bind(1, rowid)
+            .bind(2, title)
             .run();
     }
     sql.prepare("DELETE FROM search_docs WHERE db=?1 AND doc_id=?2").bind(1, db).bind(2, docId).run();

@@ -1,6 +1,6 @@
 // Maintenance of the search index (search_docs + the FTS5 tables search_fts, stemmed with the
-// "kenes" tokenizer, and search_tri, trigram). Internal to storage/: called by ProjectionWriter on
-// the writing connection inside the write transaction.
+// "kenes" tokenizer, search_tri, trigram, and search_tri_title, trigram over titles only). Internal to
+// storage/: called by ProjectionWriter on the writing connection inside the write transaction.
 #pragma once
 
 #include <string>

@@ -113,27 +113,42 @@ std::vector<SearchTerm> parseSearchText(std::string_view text) {
     return terms;
 }
 
-std::string stemmedMatchQuery(const std::vector<SearchTerm>& terms, bool any) {
-    std::string out;
-    for (const auto& term : terms) {
-        if (!out.empty()) out += any ? " OR " : " AND ";
-        out += '"' + term.text + '"';
-        if (term.prefix) out += '*';
-    }
-    return out;
+std::vector<std::string> stemmedMatchPhrases(const std::vector<SearchTerm>& terms) {
+    std::vector<std::string> phrases;
+    for (const auto& term : terms) phrases.push_back('"' + term.text + '"' + (term.prefix ? "*" : ""));
+    return phrases;
 }
 
-std::string trigramMatchQuery(const std::vector<SearchTerm>& terms, bool any) {
-    std::string out;
+std::vector<std::string> trigramMatchPhrases(const std::vector<SearchTerm>& terms) {
+    std::vector<std::string> phrases;
     for (const auto& term : terms) {
         size_t codePoints = 0;
         for (unsigned char c : term.text)
             if ((c & 0xC0) != 0x80) ++codePoints;
-        if (codePoints < 3) continue;
+        if (codePoints >= 3) phrases.push_back('"' + term.text + '"');
+    }
+    return phrases;
+}
+
+namespace {
+
+std::string join(const std::vector<std::string>& phrases, bool any) {
+    std::string out;
+    for (const auto& phrase : phrases) {
         if (!out.empty()) out += any ? " OR " : " AND ";
-        out += '"' + term.text + '"';
+        out += phrase;
     }
     return out;
+}
+
+}  // namespace
+
+std::string stemmedMatchQuery(const std::vector<SearchTerm>& terms, bool any) {
+    return join(stemmedMatchPhrases(terms), any);
+}
+
+std::string trigramMatchQuery(const std::vector<SearchTerm>& terms, bool any) {
+    return join(trigramMatchPhrases(terms), any);
 }
 
 }  // namespace kenes::storage

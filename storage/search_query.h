@@ -24,11 +24,12 @@ struct SearchTerm {
 // At most 16 terms; each at most 64 code points.
 std::vector<SearchTerm> parseSearchText(std::string_view text);
 
-// FTS5 MATCH expression over the stemmed index: each term quoted, joined with AND or OR.
-// Empty when there are no terms.
+// FTS5 phrases over the stemmed index, one per term: the term quoted, a prefix term followed by '*'.
+std::vector<std::string> stemmedMatchPhrases(const std::vector<SearchTerm>& terms);
+// FTS5 phrases over the trigram indexes: each term of 3+ code points quoted (a substring).
+std::vector<std::string> trigramMatchPhrases(const std::vector<SearchTerm>& terms);
+// One FTS5 MATCH expression: the phrases above joined with AND or OR ("" when there are none).
 std::string stemmedMatchQuery(const std::vector<SearchTerm>& terms, bool any = false);
-// FTS5 MATCH expression over the trigram index: terms of 3+ code points as substrings, joined
-// with AND or OR. Empty when no term is long enough.
 std::string trigramMatchQuery(const std::vector<SearchTerm>& terms, bool any = false);
 
 // Runs a search on a read connection that has the "kenes" tokenizer (see search.h for the rules).

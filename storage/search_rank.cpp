@@ -1,15 +1,16 @@
 // Ranking of search matches (see search_rank.h).
 //
 // kenes_collect(table) is an FTS5 auxiliary function used only in the WHERE clause of the scan
-// statement; it always answers 0, so SQLite returns no rows and the whole scan is one step. For each
-// row it reads the phrases' positions (xPhraseFirst/xPhraseNext), adds them up per column into the
-// weighted, length-normalised term frequency BM25 needs, and files the row under its kind. FTS5's own
-// bm25() would look up every row's column sizes in %_docsize (a b-tree seek per row) and run one more
-// query per phrase for document frequencies; here sizes come from memory and frequencies are counted
-// during the scan, since the OR of the phrases visits every row that holds any of them.
+// statement; it always answers 0, so SQLite returns no rows and a whole pass is one step. For each
+// row it counts the phrase's positions per column (xPhraseFirst/xPhraseNext) into the weighted,
+// length-normalised term frequency BM25 needs, and keeps the row with its kind. FTS5's own bm25()
+// would look up every row's column sizes in %_docsize (a b-tree seek per row) and run one more
+// query per phrase for document frequencies; here sizes come from memory and a phrase's frequency
+// is the number of rows its pass visited.
 #include "storage/search_rank.h"
 
 #include <algorithm>
+#include <climits>
 #include <cmath>
 #include <map>
 #include <unordered_map>
@@ -122,35 +123,34 @@ bool loadRows(sqlite3* db, RowTable& out) {
     return sqlite3_finalize(stmt) == SQLITE_OK;
 }
 
+// The rows one phrase's scan kept, in rowid order, and how many rows hold the phrase at all.
+struct PhraseRows {
+    struct Row {
+        int64_t rowid;
+        double weighted;  // sum over columns of weight * tf / length norm
+        uint8_t kind;
+        bool preferred;  // in the preferred language
+    };
+    std::vector<Row> rows;
+    int64_t documents = 0;
+};
+
 // The state of one scanMatches call, reached by kenes_collect through a thread-local pointer
 // (SQLite calls the function on the thread that steps the statement).
 struct Scan {
     const char* table = nullptr;
     const std::string* userDatabase = nullptr;
     const std::string* preferredLanguage = nullptr;
+    PhraseRows* current = nullptr;
 
     bool started = false;
     std::string error;
-    int phrases = 0;
-    std::vector<bool> phraseUsed;  // phrases with at least one token
     double rowCount = 0;
     double average[3] = {1, 1, 1};
     const DocSizes* sizes = nullptr;
     const RowTable* rowTable = nullptr;
     uint16_t userDb = kNoDatabase;
     int preferredLang = -1;
-
-    struct Found {
-        int64_t rowid;
-        uint32_t weights;  // index of this row's first entry in `weighted`
-        uint8_t kind;
-        bool all;
-    };
-    std::vector<Found> found;
-    std::vector<double> weighted;    // per row and phrase: sum of weight * tf / length norm
-    std::vector<int64_t> documents;  // per phrase: rows holding it
-    std::array<size_t, kSearchKinds.size()> preferred{};
-    std::vector<std::array<int, 3>> tf;  // scratch, per phrase and column
 };
 
 thread_local Scan* tActiveScan = nullptr;
@@ -193,12 +193,6 @@ bool startScan(const Fts5ExtensionApi* api, Fts5Context* ctx, Scan& scan) {
         api->xColumnTotalSize(ctx, c, &tokens);
         scan.average[c] = total > 0 ? std::max(1.0, static_cast<double>(tokens) / scan.rowCount) : 1.0;
     }
-    scan.phrases = api->xPhraseCount(ctx);
-    scan.phraseUsed.assign(static_cast<size_t>(scan.phrases), false);
-    for (int p = 0; p < scan.phrases; ++p)
-        scan.phraseUsed[static_cast<size_t>(p)] = api->xPhraseSize(ctx, p) > 0;
-    scan.documents.assign(static_cast<size_t>(scan.phrases), 0);
-    scan.tf.assign(static_cast<size_t>(scan.phrases), {0, 0, 0});
     scan.started = true;
     return true;
 }
@@ -206,7 +200,7 @@ bool startScan(const Fts5ExtensionApi* api, Fts5Context* ctx, Scan& scan) {
 void kenesCollect(const Fts5ExtensionApi* api, Fts5Context* ctx, sqlite3_context* out, int /*argc*/,
                   sqlite3_value** /*argv*/) {
     Scan* scan = tActiveScan;
-    if (!scan) {
+    if (!scan || !scan->current) {
         sqlite3_result_error(out, "kenes_collect is only for the search scan", -1);
         return;
     }
@@ -214,45 +208,35 @@ void kenesCollect(const Fts5ExtensionApi* api, Fts5Context* ctx, sqlite3_context
         sqlite3_result_error(out, scan->error.c_str(), -1);
         return;
     }
+    PhraseRows& found = *scan->current;
+    ++found.documents;
     const int64_t rowid = api->xRowid(ctx);
-    bool all = true;
-    for (int p = 0; p < scan->phrases; ++p) {
-        auto& tf = scan->tf[static_cast<size_t>(p)];
-        tf = {0, 0, 0};
+    RowInfo info;
+    if (rowid >= 0 && static_cast<size_t>(rowid) < scan->rowTable->rows.size())
+        info = scan->rowTable->rows[static_cast<size_t>(rowid)];
+    if (info.kind >= kSearchKinds.size() || (info.kind == kNoteKind && info.database != scan->userDb)) {
+        sqlite3_result_int(out, 0);
+        return;
+    }
+    std::array<int, 3> tf{0, 0, 0};
+    const int phrases = api->xPhraseCount(ctx);  // 1: the scan's expression is one phrase
+    for (int p = 0; p < phrases; ++p) {
         Fts5PhraseIter it;
         int column = -1, offset = 0;
         for (api->xPhraseFirst(ctx, p, &it, &column, &offset); column >= 0;
              api->xPhraseNext(ctx, &it, &column, &offset))
             if (column < 3) ++tf[static_cast<size_t>(column)];
-        const bool present = tf[0] + tf[1] + tf[2] > 0;
-        if (present)
-            ++scan->documents[static_cast<size_t>(p)];
-        else if (scan->phraseUsed[static_cast<size_t>(p)])
-            all = false;
     }
-    RowInfo info;
-    if (rowid >= 0 && static_cast<size_t>(rowid) < scan->rowTable->rows.size())
-        info = scan->rowTable->rows[static_cast<size_t>(rowid)];
-    const bool keep =
-        info.kind < kSearchKinds.size() && (info.kind != kNoteKind || info.database == scan->userDb);
-    if (keep) {
-        std::array<uint32_t, 3> length{0, 0, 0};
-        if (rowid >= 0 && static_cast<size_t>(rowid) < scan->sizes->sizes.size())
-            length = scan->sizes->sizes[static_cast<size_t>(rowid)];
-        scan->found.push_back(
-            Scan::Found{rowid, static_cast<uint32_t>(scan->weighted.size()), info.kind, all});
-        for (int p = 0; p < scan->phrases; ++p) {
-            const auto& tf = scan->tf[static_cast<size_t>(p)];
-            double w = 0;
-            for (size_t c = 0; c < 3; ++c) {
-                if (!tf[c]) continue;
-                const double len = length[c] ? length[c] : scan->average[c];
-                w += kWeights[c] * tf[c] / (1 - kB + kB * len / scan->average[c]);
-            }
-            scan->weighted.push_back(w);
-        }
-        if (info.language == scan->preferredLang) ++scan->preferred[info.kind];
+    std::array<uint32_t, 3> length{0, 0, 0};
+    if (rowid >= 0 && static_cast<size_t>(rowid) < scan->sizes->sizes.size())
+        length = scan->sizes->sizes[static_cast<size_t>(rowid)];
+    double w = 0;
+    for (size_t c = 0; c < 3; ++c) {
+        if (!tf[c]) continue;
+        const double len = length[c] ? length[c] : scan->average[c];
+        w += kWeights[c] * tf[c] / (1 - kB + kB * len / scan->average[c]);
     }
+    found.rows.push_back(PhraseRows::Row{rowid, w, info.kind, info.language == scan->preferredLang});
     sqlite3_result_int(out, 0);
 }
 
@@ -268,38 +252,84 @@ private:
     Scan* m_previous;
 };
 
+ModelStmt scanStatement(ModelSql& sql, SearchIndex index) {
+    switch (index) {
+        case SearchIndex::TitleSubstrings:
+            return sql.prepare(
+                "SELECT 1 FROM search_tri_title WHERE search_tri_title MATCH ?1 AND "
+                "kenes_collect(search_tri_title)");
+        case SearchIndex::Substrings:
+            return sql.prepare(
+                "SELECT 1 FROM search_tri WHERE search_tri MATCH ?1 AND kenes_collect(search_tri)");
+        case SearchIndex::Words:
+            break;
+    }
+    return sql.prepare("SELECT 1 FROM search_fts WHERE search_fts MATCH ?1 AND kenes_collect(search_fts)");
+}
+
 }  // namespace
 
-MatchScan scanMatches(ModelSql& sql, bool trigram, const std::string& match, const std::string& userDatabase,
-                      const std::string& preferredLanguage) {
+MatchScan scanMatches(ModelSql& sql, SearchIndex index, const std::vector<std::string>& phrases,
+                      const std::string& userDatabase, const std::string& preferredLanguage) {
     Scan scan;
-    scan.table = trigram ? "search_tri" : "search_fts";
+    scan.table = index == SearchIndex::TitleSubstrings ? "search_tri_title"
+                 : index == SearchIndex::Substrings    ? "search_tri"
+                                                       : "search_fts";
     scan.userDatabase = &userDatabase;
     scan.preferredLanguage = &preferredLanguage;
+    std::vector<PhraseRows> lists(phrases.size());
     {
         ActiveScan active(scan);
-        auto q = sql.prepare(
-            trigram ? "SELECT 1 FROM search_tri WHERE search_tri MATCH ?1 AND kenes_collect(search_tri)"
-                    : "SELECT 1 FROM search_fts WHERE search_fts MATCH ?1 AND kenes_collect(search_fts)");
-        q.bind(1, match);
-        q.run();
+        for (size_t p = 0; p < phrases.size(); ++p) {
+            scan.current = &lists[p];
+            lists[p].rows.reserve(4096);
+            auto q = scanStatement(sql, index);
+            q.bind(1, phrases[p]);
+            q.run();
+        }
     }
     MatchScan result;
-    if (scan.found.empty()) return result;
+    if (!scan.started) return result;  // no row holds any phrase
     std::vector<double> idf;
-    for (int64_t n : scan.documents) {
-        const double d = static_cast<double>(n);
+    for (auto& list : lists) {
+        const double d = static_cast<double>(list.documents);
         idf.push_back(std::max(std::log((scan.rowCount - d + 0.5) / (d + 0.5)), 1e-6));
+        const auto byRowid = [](const PhraseRows::Row& a, const PhraseRows::Row& b) {
+            return a.rowid < b.rowid;
+        };
+        if (!std::is_sorted(list.rows.begin(), list.rows.end(), byRowid))
+            std::sort(list.rows.begin(), list.rows.end(), byRowid);
     }
-    for (const auto& f : scan.found) {
+    if (lists.size() == 1) {
+        for (const auto& row : lists[0].rows) {
+            const double w = row.weighted;
+            result.all[row.kind].push_back(RankedRow{row.rowid, -(idf[0] * w * (kK1 + 1) / (w + kK1))});
+            if (row.preferred) ++result.preferredLanguage[row.kind];
+        }
+        return result;
+    }
+    // Merge the lists by rowid; a row in every list matched every phrase.
+    std::vector<size_t> at(lists.size(), 0);
+    while (true) {
+        int64_t rowid = INT64_MAX;
+        for (size_t p = 0; p < lists.size(); ++p)
+            if (at[p] < lists[p].rows.size()) rowid = std::min(rowid, lists[p].rows[at[p]].rowid);
+        if (rowid == INT64_MAX) break;
         double score = 0;
-        for (size_t p = 0; p < idf.size(); ++p) {
-            const double w = scan.weighted[f.weights + p];
+        bool all = true;
+        const PhraseRows::Row* row = nullptr;
+        for (size_t p = 0; p < lists.size(); ++p) {
+            if (at[p] >= lists[p].rows.size() || lists[p].rows[at[p]].rowid != rowid) {
+                all = false;
+                continue;
+            }
+            row = &lists[p].rows[at[p]++];
+            const double w = row->weighted;
             if (w > 0) score += idf[p] * w * (kK1 + 1) / (w + kK1);
         }
-        (f.all ? result.all : result.some)[f.kind].push_back(RankedRow{f.rowid, -score});
+        (all ? result.all : result.some)[row->kind].push_back(RankedRow{rowid, -score});
+        if (row->preferred) ++result.preferredLanguage[row->kind];
     }
-    result.preferredLanguage = scan.preferred;
     return result;
 }
 

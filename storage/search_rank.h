@@ -1,9 +1,11 @@
 // Ranking of search matches. Internal to storage/search*.
 //
-// One pass over an FTS5 index (search_fts or search_tri) visits every row that matches an OR of
-// the query's phrases and scores it with BM25 inside the pass, so that neither SQLite's sorter nor
-// a second query per phrase (document frequencies) is needed: the frequencies are counted in the
-// same pass and applied when it ends. Document sizes and each row's kind, database and language
+// One pass per phrase over an FTS5 index visits every row that holds the phrase and computes the
+// row's part of BM25 inside the pass (an FTS5 auxiliary function in the WHERE clause, so SQLite
+// neither sorts nor returns rows); the phrase's document frequency is the number of rows the pass
+// visited. The passes' rows are then merged by rowid and scored. One pass per phrase is cheaper
+// than one pass over an OR of the phrases, for which FTS5 works out every phrase's positions in
+// every row. Document sizes and each row's kind, database and language
 // are kept in memory per connection and reloaded when PRAGMA data_version says another connection
 // wrote.
 #pragma once
@@ -36,15 +38,18 @@ struct MatchScan {
     std::array<size_t, kSearchKinds.size()> preferredLanguage{};
 };
 
-// Scans every row of search_tri (when `trigram`) or search_fts that matches `match` (an FTS5
-// expression of phrases joined with OR) and scores it: Okapi BM25, k1 1.2, b 0.75, column weights
-// title 5, body 1, extra 2, each phrase's document frequency counted over the whole index. Notes
-// are kept only when they belong to `userDatabase`; rows of unknown kinds are left out. Runs on the
-// caller's connection, which must have the kenes functions (registerSearchTokenizer); best inside
-// a read transaction, so that the cached sizes match the rows scanned. Throws StoreError on an
-// SQLite error.
-MatchScan scanMatches(ModelSql& sql, bool trigram, const std::string& match, const std::string& userDatabase,
-                      const std::string& preferredLanguage);
+// The FTS5 indexes over search_docs: words (search_fts: title, body, extra; stemmed), substrings of
+// titles only (search_tri_title: trigrams) and substrings of all text (search_tri: trigrams).
+enum class SearchIndex { Words, TitleSubstrings, Substrings };
+
+// Scans, for each FTS5 phrase expression of `phrases` (a query term quoted, maybe with a trailing
+// '*'), every row of `index` that holds it, and scores each row that holds any of them: Okapi BM25, k1 1.2, b
+// 0.75, column weights title 5, body 1, extra 2, each phrase's document frequency counted over the whole
+// index. Notes are kept only when they belong to `userDatabase`; rows of unknown kinds are left out. Runs on
+// the caller's connection, which must have the kenes functions (registerSearchTokenizer); best inside a read
+// transaction, so that the cached sizes match the rows scanned. Throws StoreError on an SQLite error.
+MatchScan scanMatches(ModelSql& sql, SearchIndex index, const std::vector<std::string>& phrases,
+                      const std::string& userDatabase, const std::string& preferredLanguage);
 
 // Registers kenes_collect, the FTS5 function scanMatches relies on, on one connection. Called by
 // registerSearchTokenizer; false when it could not be registered.
