@@ -55,11 +55,24 @@ SessionChanges::SessionChanges(storage::Store& store, const storage::Model& mode
             check();
         }
     });
+    m_bus.subscribe<SeenSaved>([this](const SeenSaved&) {
+        if (m_saveAgain &&
+            (!m_saving.valid() || m_saving.wait_for(std::chrono::seconds(0)) == std::future_status::ready)) {
+            m_saveAgain = false;
+            saveSeen();
+        }
+    });
     check();
 }
 
 SessionChanges::~SessionChanges() {
     if (m_reading.valid()) m_reading.wait();
+    if (m_saving.valid()) m_saving.wait();
+    if (m_saveAgain) {
+        m_saveAgain = false;
+        saveSeen();
+        if (m_saving.valid()) m_saving.wait();
+    }
 }
 
 SessionChanges::Facts SessionChanges::readProgramme(const storage::Model& model) {
@@ -197,13 +210,22 @@ void SessionChanges::compare(Facts now) {
 }
 
 void SessionChanges::saveSeen() {
-    nlohmann::json sessions = nlohmann::json::object();
-    for (const auto& [id, f] : m_seen) sessions[id] = toJson(f);
-    try {
-        m_userDb.putLocal(kSeenDocument, {{"sessions", std::move(sessions)}});
-    } catch (const std::exception&) {
-        // The marks stay in memory for this run; the next write tries again.
+    if (m_saving.valid() && m_saving.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
+        m_saveAgain = true;  // written again when the running write ends
+        return;
     }
+    storage::Database* db = &m_userDb;
+    EventBus* bus = &m_bus;
+    m_saving = std::async(std::launch::async, [db, bus, seen = m_seen] {
+        nlohmann::json sessions = nlohmann::json::object();
+        for (const auto& [id, f] : seen) sessions[id] = toJson(f);
+        try {
+            db->putLocal(kSeenDocument, {{"sessions", std::move(sessions)}});
+        } catch (const std::exception&) {
+            // The marks stay in memory for this run; the next write tries again.
+        }
+        bus->postFromAnyThread(SeenSaved{});
+    });
 }
 
 size_t SessionChanges::removedCount(const std::string& eventId) const {

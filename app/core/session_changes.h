@@ -6,8 +6,8 @@
 // everything counts as seen.
 //
 // The programme is read off the UI thread (a std::async task over the thread-safe Model) whenever
-// a non-user database's update_seq moved (checked on DataChanged); the comparison and the writes
-// of the small _local document happen on the UI thread in the bus handler.
+// a non-user database's update_seq moved (checked on DataChanged); the comparison happens on the UI
+// thread in the bus handler; the _local document is written by another std::async task.
 // Thread-safety: UI thread only (the background task touches only the Model and the bus).
 #pragma once
 
@@ -56,6 +56,8 @@ struct StarredAlert {
 
 // Posted by the background task when a fresh reading of the programme is ready.
 struct ProgrammeRead {};
+// Posted by the background writer when what was seen has been saved.
+struct SeenSaved {};
 
 class SessionChanges {
 public:
@@ -70,6 +72,8 @@ public:
     void check();
     // Blocks until a reading in progress is compared (tests, screenshots).
     void settle();
+    // A reading of the programme is under way in the background.
+    bool reading() const { return m_reading.valid(); }
 
     // Unseen change of a session, or nullptr.
     const SessionChange* change(const std::string& sessionId) const;
@@ -89,7 +93,7 @@ private:
     static Facts readProgramme(const storage::Model& model);
     uint64_t sharedSeqSum();
     void compare(Facts now);
-    void saveSeen();
+    void saveSeen();  // writes a copy of m_seen off the UI thread (one write at a time, the last wins)
 
     storage::Store& m_store;
     const storage::Model& m_model;
@@ -98,6 +102,8 @@ private:
     EventBus& m_bus;
 
     std::future<Facts> m_reading;
+    std::future<void> m_saving;
+    bool m_saveAgain = false;
     bool m_readAgain = false;
     std::optional<uint64_t> m_readSeq;  // sharedSeqSum() when the last reading started
 

@@ -213,9 +213,9 @@ TEST_CASE(
     REQUIRE(h.frameUntil([&] { return !notes.dirty(); }, 10s));
     h.frameUntil([] { return false; }, 1500ms);  // the scheduler probes and backs off meanwhile
     CHECK(summarise(h.ctx->sync()) == SyncSummary::Offline);
-    INFO("slowest frame while offline: "
-         << std::chrono::duration_cast<std::chrono::milliseconds>(h.slowestFrame).count() << " ms");
-    CHECK(h.slowestFrame < 250ms);
+    const auto slowestOfflineMs =
+        std::chrono::duration_cast<std::chrono::milliseconds>(h.slowestFrame).count();
+    CHECK(slowestOfflineMs < 250);
 
     // The hub comes back on the same port: the note is pushed with no user action.
     hub.reset();
@@ -368,6 +368,72 @@ TEST_CASE("changes since you last looked survive a restart; the first run counts
         CHECK(h.ctx->sessionChanges().changes().empty());
         CHECK(h.ctx->sessionChanges().removedCount() == 0);
     }
+}
+
+TEST_CASE("changes since you last looked on a 5,000-session programme: the UI thread only compares",
+          "[app][changes]") {
+    TempDir dir("kenes-app-changes-big");
+    Harness h(dir.path() / "app");
+    h.frame();
+    h.ctx->sessionChanges().settle();
+    auto events = h.ctx->store().database("events");
+    Json event = events->get("event:issyk-kul-2019");
+    event.erase("_rev");
+    event["_id"] = "event:big";
+    std::vector<Json> docs{event};
+    const int kSessions = 5000;
+    for (int i = 0; i < kSessions; ++i) {
+        char start[32], end[32];
+        std::snprintf(start, sizeof start, "2019-07-%02dT%02d:%02d", 25 + i / 2000, 8 + (i % 2000) / 200,
+                      (i % 200) / 4);
+        std::snprintf(end, sizeof end, "2019-07-%02dT%02d:%02d", 25 + i / 2000, 9 + (i % 2000) / 200,
+                      (i % 200) / 4);
+        docs.push_back(
+            {{"_id", "session:big:" + std::to_string(i)},
+             {"type", "session"},
+             {"event", "event:big"},
+             {"start", start},
+             {"end", end},
+             {"room", {{"en", "Room " + std::to_string(i % 12)}, {"ru", "Зал " + std::to_string(i % 12)}}},
+             {"title", {{"en", "Talk " + std::to_string(i)}, {"ru", "Доклад " + std::to_string(i)}}}});
+    }
+    for (const auto& row : events->bulkDocs(docs, true)) REQUIRE(row.ok());
+    // A sync (or import) wrote them: the reading runs in the background, the frames go on.
+    h.slowestFrame = {};
+    h.ctx->bus().post(DataChanged{});
+    auto started = std::chrono::steady_clock::now();
+    REQUIRE(h.frameUntil([&] { return !h.ctx->sessionChanges().reading(); }, 20s));
+    auto firstReading = std::chrono::steady_clock::now() - started;
+    CHECK(h.ctx->sessionChanges().changes().empty());  // a new event: nothing is news
+
+    // 100 sessions move; the marks appear without a slow frame.
+    std::vector<Json> moved;
+    for (int i = 0; i < kSessions; i += kSessions / 100) {
+        Json doc = events->get("session:big:" + std::to_string(i));
+        doc["room"] = {{"en", "Annex"}, {"ru", "Пристройка"}};
+        moved.push_back(doc);
+    }
+    for (const auto& row : events->bulkDocs(moved, true)) REQUIRE(row.ok());
+    h.slowestFrame = {};
+    h.ctx->bus().post(DataChanged{});
+    started = std::chrono::steady_clock::now();
+    REQUIRE(h.frameUntil([&] { return h.ctx->sessionChanges().changes().size() == 100; }, 20s));
+    auto marked = std::chrono::steady_clock::now() - started;
+    const auto slowestMs = std::chrono::duration_cast<std::chrono::milliseconds>(h.slowestFrame).count();
+    CHECK(slowestMs < 250);
+    // Opening one session writes what was seen; that costs one frame, not a noticeable pause.
+    h.slowestFrame = {};
+    h.ctx->bus().post(OpenSession{"session:big:0"});
+    h.frame();
+    const auto openMs = std::chrono::duration_cast<std::chrono::milliseconds>(h.slowestFrame).count();
+    CHECK(openMs < 250);
+    CHECK(h.ctx->sessionChanges().changes().size() == 99);
+    WARN("5,000 sessions: first reading "
+         << std::chrono::duration_cast<std::chrono::milliseconds>(firstReading).count()
+         << " ms in the background; 100 changes marked after "
+         << std::chrono::duration_cast<std::chrono::milliseconds>(marked).count()
+         << " ms; slowest frame meanwhile " << slowestMs << " ms; opening a changed session " << openMs
+         << " ms");
 }
 
 namespace {
