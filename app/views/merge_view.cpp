@@ -132,7 +132,7 @@ void MergeView::draw(AppContext& ctx) {
            "deleted on every device at the next sync."));
     if (!m_error.empty()) ImGui::TextColored(ImVec4(1, 0.4f, 0.4f, 1), "%s", m_error.c_str());
 
-    const bool compact = ImGui::GetContentRegionAvail().x < 600;
+    const bool compact = ctx.layout().compact;
     const float versionsHeight = ImGui::GetContentRegionAvail().y * (compact ? 0.5f : 0.48f);
     ImGui::BeginChild("###versions", ImVec2(0, versionsHeight), false);
     // Side by side (up to three across); one under the other when the window is narrow.

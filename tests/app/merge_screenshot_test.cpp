@@ -97,6 +97,22 @@ TEST_CASE("screenshots of the merge view and the work plan in both languages",
                                            std::filesystem::copy_options::overwrite_existing);
         }
     }
+    // The compact (phone) layout: the versions one under the other.
+    auto phone = dir.path() / "merge-ru-390x844.png";
+    REQUIRE(runKenes("--data '" + data.string() +
+                     "' screenshot --view merge --lang ru --size 390x844 --out '" + phone.string() + "'") ==
+            0);
+    {
+        int pw = 0, ph = 0;
+        auto [colours, light] = inspect(phone, pw, ph);
+        CHECK(pw == 390);
+        CHECK(ph == 844);
+        CHECK(colours > 50);
+        CHECK(light > 0.002);
+        if (keep)
+            std::filesystem::copy_file(phone, std::filesystem::path(keep) / phone.filename(),
+                                       std::filesystem::copy_options::overwrite_existing);
+    }
     // The empty state is lighter on text than the two versions side by side.
     int w = 0, h = 0;
     CHECK(inspect(dir.path() / "empty.png", w, h).second < inspect(dir.path() / "merge-en.png", w, h).second);
