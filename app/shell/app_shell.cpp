@@ -150,12 +150,16 @@ void AppShell::drawBottomTabs() {
                                 ImGuiCond_Always, ImVec2(1, 1));
         if (ImGui::BeginPopup("###more-menu")) {
             float rowWidth = std::max(w * 2, ImGui::GetFontSize() * 10);
+            // Rows a touch target high (less the spacing they span), text centred vertically.
+            float rowHeight = m_ctx.layout().touchHeight() - ImGui::GetStyle().ItemSpacing.y;
+            ImGui::PushStyleVar(ImGuiStyleVar_SelectableTextAlign, ImVec2(0, 0.5f));
             for (size_t i = shown; i < navigable.size(); ++i) {
                 View* v = navigable[i];
                 if (ImGui::Selectable(label(v->title(), v->id()).c_str(), m_lastNavigable == v->id(), 0,
-                                      ImVec2(rowWidth, m_ctx.layout().touchHeight() * 0.7f)))
+                                      ImVec2(rowWidth, rowHeight)))
                     showView(v->id());
             }
+            ImGui::PopStyleVar();
             ImGui::EndPopup();
         }
     }

@@ -22,6 +22,9 @@ void mutedText(const std::string& text) {
 void snippetText(const std::string& snippet) {
     // Word by word so the line wraps at the window edge; matches in the accent colour.
     const float right = ImGui::GetContentRegionAvail().x + ImGui::GetCursorPosX();
+    // The snippet's lines are one paragraph: as close as wrapped text, whatever the item spacing.
+    ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing,
+                        ImVec2(ImGui::GetStyle().ItemSpacing.x, ImGui::GetStyle().ItemInnerSpacing.y));
     bool highlighted = false, first = true;
     std::string word;
     auto emit = [&](const std::string& w, bool hl) {
@@ -52,6 +55,10 @@ void snippetText(const std::string& snippet) {
         }
     }
     emit(word, highlighted);
+    ImGui::PopStyleVar();
+    // The usual gap below the paragraph.
+    ImGui::SetCursorPosY(ImGui::GetCursorPosY() + ImGui::GetStyle().ItemSpacing.y -
+                         ImGui::GetStyle().ItemInnerSpacing.y);
 }
 
 std::string wrapToWidth(const std::string& text, float width) {
