@@ -176,13 +176,15 @@ SearchResults executeSearch(ModelSql& sql, const std::string& text, const Search
         std::any_of(words.all.begin(), words.all.end(), [](auto& r) { return !r.empty(); });
     addBest(sql, allMatched ? words.all : words.some, words, false, options, collector);
     // Substrings (3+ characters) supplement word matches when those are few: first in titles (a
-    // small index), then, if still few, in all text.
+    // small index), then, if still few and the query has no quoted phrase, in all text.
     const std::vector<std::string> parts = trigramMatchPhrases(terms);
     if (!parts.empty() && collector.total() < options.limitPerKind) {
         MatchScan titles =
             scanMatches(sql, SearchIndex::TitleSubstrings, parts, options.userDatabase, options.language);
         size_t added = addBest(sql, titles.all, titles, true, options, collector);
-        if (collector.total() < options.limitPerKind) {
+        // All text only for words: a quoted phrase's many trigrams make that scan slow, for little.
+        const bool phrase = std::any_of(terms.begin(), terms.end(), [](auto& t) { return t.phrase; });
+        if (!phrase && collector.total() < options.limitPerKind) {
             MatchScan texts =
                 scanMatches(sql, SearchIndex::Substrings, parts, options.userDatabase, options.language);
             added += addBest(sql, texts.all, texts, true, options, collector);

@@ -4,8 +4,10 @@
 // quotes make a phrase); FTS syntax typed by a person has no effect and never raises an error.
 // Words match in any grammatical form (Snowball stemming, Russian and English), with ё = е and
 // Latin diacritics ignored; all words must match (if nothing matches all, any word may). Words
-// of 3+ characters also match inside longer words (a trigram index: "союз" finds "профсоюзный");
-// those hits come after the word hits. Ranked with bm25 (title weighs 5, body 1, extra 2).
+// of 3+ characters also match inside longer words (trigram indexes: "союз" finds "профсоюзный");
+// those hits come after the word hits and are looked for only when word hits are fewer than
+// limitPerKind: in titles first, then, if still few and no phrase was typed, in all text. Ranked
+// with bm25 (title weighs 5, body 1, extra 2), each kind with its own best hits.
 #pragma once
 
 #include <string>
