@@ -1,5 +1,5 @@
 // The layout decision of the desktop app, made once per frame by the shell and read by the views:
-// below kCompactWidth logical pixels of viewport width (physical pixels divided by the DPI scale)
+// below kCompactWidth logical pixels of viewport width (framebuffer pixels divided by the DPI scale)
 // the app uses the compact layout for phones and narrow windows: one column, a bottom tab bar,
 // larger touch targets. A plain value; UI thread only.
 #pragma once
@@ -13,7 +13,8 @@ struct Layout {
     float width = 0.0f;  // viewport width in logical pixels
     bool compact = false;
 
-    // The layout for a viewport `physicalWidth` pixels wide at DPI `scale` (scale <= 0 means 1).
+    // The layout for a viewport `physicalWidth` framebuffer pixels wide at DPI `scale` (scale <= 0
+    // means 1).
     static Layout forViewport(float physicalWidth, float scale) {
         Layout l;
         l.scale = scale > 0 ? scale : 1.0f;
@@ -21,8 +22,9 @@ struct Layout {
         l.compact = l.width < kCompactWidth;
         return l;
     }
-    // Minimum height of a touch target (list rows, table rows, tabs) in physical pixels: 44
-    // logical pixels in the compact layout, 0 (the natural height) otherwise.
+    // Minimum height of a touch target (list rows, table rows, tabs) in ImGui units, scaled by
+    // the DPI scale like the theme: 44 logical pixels in the compact layout, 0 (the natural
+    // height) otherwise.
     float touchHeight() const { return compact ? 44.0f * scale : 0.0f; }
 };
 

@@ -172,7 +172,8 @@ void AppShell::drawFrame() {
 
     const ImGuiViewport* vp = ImGui::GetMainViewport();
     Layout& layout = m_ctx.layout();
-    layout = Layout::forViewport(vp->WorkSize.x, m_scale);
+    // Framebuffer pixels: where window coordinates are points (macOS, Wayland) they are scaled up first.
+    layout = Layout::forViewport(vp->WorkSize.x * ImGui::GetIO().DisplayFramebufferScale.x, m_scale);
     int pushed = layout.compact ? pushCompactStyle(layout) : 0;
     if (!layout.compact) m_tabs.clear();
     ImGui::SetNextWindowPos(vp->WorkPos);

@@ -176,6 +176,13 @@ TEST_CASE("the layout follows the width in logical pixels (DPI scale) and window
     h.frame();
     CHECK_FALSE(h.shell->layout().compact);
     CHECK(h.shell->bottomTabs().empty());
+    // Window coordinates in points (macOS, Wayland): 500 points of a 2x framebuffer at DPI scale
+    // 2 are 500 logical px.
+    ImGui::GetIO().DisplayFramebufferScale = ImVec2(2, 2);
+    h.shell->setScale(2.0f);
+    h.frame();
+    CHECK(h.shell->layout().compact);
+    CHECK(h.shell->layout().width == Approx(500));
 }
 
 TEST_CASE("compact notes show the list or the editor, with a way back", "[views][compact]") {
