@@ -63,7 +63,9 @@ Api::Api(storage::Store& store, AccountStore& accounts, const std::atomic<bool>&
 
 void Api::sendJson(httplib::Response& res, int status, const Json& body) {
     res.status = status;
-    res.set_content(dumpJson(body) + "\n", "application/json");
+    res.body = dumpJson(body);
+    res.body += '\n';
+    res.set_header("Content-Type", "application/json");
 }
 
 void Api::sendError(httplib::Response& res, int status, const std::string& error, const std::string& reason) {

@@ -27,17 +27,35 @@ uint64_t parseSince(const std::string& s, storage::Database& db) {
     return v;
 }
 
+// The feed as JSON text, written row by row (no intermediate JSON tree for the rows).
 std::string render(const storage::ChangesResult& r) {
-    Json results = Json::array();
-    for (const auto& row : r.results) {
-        Json changes = Json::array();
-        for (const auto& rev : row.revs) changes.push_back(Json{{"rev", rev}});
-        Json j{{"seq", row.seq}, {"id", row.id}, {"changes", changes}};
-        if (row.deleted) j["deleted"] = true;
-        if (row.doc) j["doc"] = *row.doc;
-        results.push_back(std::move(j));
+    std::string out;
+    out.reserve(64 + r.results.size() * 96);
+    out += "{\"results\":[";
+    for (size_t i = 0; i < r.results.size(); ++i) {
+        const auto& row = r.results[i];
+        if (i) out += ',';
+        out += "{\"seq\":";
+        out += std::to_string(row.seq);
+        out += ",\"id\":";
+        out += dumpJson(Json(row.id));
+        out += ",\"changes\":[";
+        for (size_t k = 0; k < row.revs.size(); ++k) {
+            if (k) out += ',';
+            out += "{\"rev\":";
+            out += dumpJson(Json(row.revs[k]));
+            out += '}';
+        }
+        out += ']';
+        if (row.deleted) out += ",\"deleted\":true";
+        if (row.doc) {
+            out += ",\"doc\":";
+            out += dumpJson(*row.doc);
+        }
+        out += '}';
     }
-    return dumpJson(Json{{"results", results}, {"last_seq", r.lastSeq}, {"pending", r.pending}}) + "\n";
+    out += "],\"last_seq\":" + std::to_string(r.lastSeq) + ",\"pending\":" + std::to_string(r.pending) + "}\n";
+    return out;
 }
 
 // Releases a longpoll slot when the last copy of the streaming callback goes away.

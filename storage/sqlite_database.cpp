@@ -33,6 +33,44 @@ std::optional<Json> renderRev(ModelSql& sql, const DocState& state, const std::s
     return doc;
 }
 
+// `{"_id":…,"_rev":…` + `extra` + the members of the stored body text (compact, "{…}").
+void spliceBody(std::string& out, std::string_view body) {
+    size_t open = body.find('{');
+    std::string_view members = open == std::string_view::npos ? std::string_view("}") : body.substr(open + 1);
+    while (!members.empty() && (members.front() == ' ' || members.front() == '\n')) members.remove_prefix(1);
+    if (members.empty() || members.front() != '}') out += ',';
+    out += members;
+}
+
+// renderRev as JSON text, the body spliced in without parsing it.
+std::optional<std::string> renderRevText(ModelSql& sql, const DocState& state, const std::string& id,
+                                         const std::string& rev, bool withRevisions, uint64_t revsLimit) {
+    const auto* node = state.tree.find(rev);
+    if (!node) return std::nullopt;
+    auto body = loadBody(sql, state.docKey, rev);
+    if (!body) return std::nullopt;
+    std::string out;
+    out.reserve(body->size() + id.size() + rev.size() + (withRevisions ? 1024 : 32));
+    out += "{\"_id\":";
+    appendJsonString(out, id);
+    out += ",\"_rev\":";
+    appendJsonString(out, rev);
+    if (node->deleted) out += ",\"_deleted\":true";
+    if (withRevisions) {
+        auto hist = state.tree.history(rev, revsLimit);
+        out += ",\"_revisions\":{\"start\":";
+        out += std::to_string(hist.empty() ? 0 : hist.front()->gen);
+        out += ",\"ids\":[";
+        for (size_t i = 0; i < hist.size(); ++i) {
+            if (i) out += ',';
+            appendJsonString(out, hist[i]->hash);
+        }
+        out += "]}";
+    }
+    spliceBody(out, *body);
+    return out;
+}
+
 }  // namespace
 
 StoreError badRequest(const std::string& reason) { return StoreError(400, "bad_request", reason); }
@@ -325,8 +363,22 @@ ChangesResult SqliteDatabase::changes(const ChangesOptions& options) {
     result.lastSeq = options.since;
     std::optional<std::set<std::string>> filter;
     if (options.docIds) filter.emplace(options.docIds->begin(), options.docIds->end());
+    // Appends the leaves other than the winner (row.revs[0]) in rank order.
+    auto addLeaves = [](ChangeRow& row, std::vector<std::pair<RevId, bool>>& leaves) {
+        std::vector<std::pair<RevId, bool>> others;
+        for (auto& leaf : leaves)
+            if (leaf.first.str() != row.revs.front()) others.push_back(std::move(leaf));
+        std::sort(others.begin(), others.end(), [](const auto& a, const auto& b) {
+            return revRanksBefore(a.second, a.first, b.second, b.first);
+        });
+        for (const auto& [r, d] : others) row.revs.push_back(r.str());
+    };
     m_store.read([&](sqlite3*, ModelSql& sql) {
         uint64_t limit = options.limit.value_or(UINT64_MAX);
+        // The leaves of a page are read with one query after it, unless conflicts in included
+        // documents need them row by row.
+        const bool leavesPerRow = options.includeDocs && options.conflicts;
+        std::vector<std::pair<size_t, int64_t>> rowKeys;  // (index in results, doc_key)
         auto st = sql.prepare("SELECT doc_key, id, seq, winner, deleted FROM docs WHERE db_id = ? AND seq > ? ORDER BY seq");
         st.bind(1, m_dbId).bind(2, static_cast<int64_t>(options.since));
         while (result.results.size() < limit && st.step()) {
@@ -341,18 +393,14 @@ ChangesResult SqliteDatabase::changes(const ChangesOptions& options) {
             int64_t docKey = st.integer(0);
             std::string winner = st.text(3);
             row.revs.push_back(winner);
-            if (options.allLeaves) {
-                std::vector<std::pair<RevId, bool>> others;
-                auto leaves = sql.prepare("SELECT gen, hash, deleted FROM revs WHERE doc_key = ? AND leaf = 1");
-                leaves.bind(1, docKey);
-                while (leaves.step()) {
-                    RevId r{static_cast<uint64_t>(leaves.integer(0)), leaves.text(1)};
-                    if (r.str() != winner) others.emplace_back(r, leaves.integer(2) != 0);
-                }
-                std::sort(others.begin(), others.end(), [](const auto& a, const auto& b) {
-                    return revRanksBefore(a.second, a.first, b.second, b.first);
-                });
-                for (const auto& [r, d] : others) row.revs.push_back(r.str());
+            if (options.allLeaves && !leavesPerRow) {
+                rowKeys.emplace_back(result.results.size(), docKey);
+            } else if (options.allLeaves) {
+                std::vector<std::pair<RevId, bool>> leaves;
+                auto q = sql.prepare("SELECT gen, hash, deleted FROM revs WHERE doc_key = ? AND leaf = 1");
+                q.bind(1, docKey);
+                while (q.step()) leaves.emplace_back(RevId{static_cast<uint64_t>(q.integer(0)), q.text(1)}, q.integer(2) != 0);
+                addLeaves(row, leaves);
             }
             if (options.includeDocs) {
                 auto body = loadBody(sql, docKey, winner);
@@ -370,6 +418,22 @@ ChangesResult SqliteDatabase::changes(const ChangesOptions& options) {
                 row.doc = std::move(doc);
             }
             result.results.push_back(std::move(row));
+        }
+        if (!rowKeys.empty()) {
+            std::string keyList = "[";
+            for (const auto& [index, key] : rowKeys) {
+                if (keyList.size() > 1) keyList += ',';
+                keyList += std::to_string(key);
+            }
+            keyList += ']';
+            std::unordered_map<int64_t, std::vector<std::pair<RevId, bool>>> leaves;
+            auto q = sql.prepare(
+                "SELECT doc_key, gen, hash, deleted FROM revs WHERE doc_key IN (SELECT value FROM json_each(?1)) "
+                "AND leaf = 1");
+            q.bind(1, keyList);
+            while (q.step())
+                leaves[q.integer(0)].emplace_back(RevId{static_cast<uint64_t>(q.integer(1)), q.text(2)}, q.integer(3) != 0);
+            for (const auto& [index, key] : rowKeys) addLeaves(result.results[index], leaves[key]);
         }
         auto pending = sql.prepare("SELECT count(*) FROM docs WHERE db_id = ? AND seq > ?");
         pending.bind(1, m_dbId).bind(2, static_cast<int64_t>(result.lastSeq));
@@ -431,6 +495,65 @@ std::vector<BulkGetResult> SqliteDatabase::bulkGet(const std::vector<BulkGetRequ
         }
         out.push_back(std::move(r));
     }
+    return out;
+}
+
+std::vector<BulkGetTextResult> SqliteDatabase::bulkGetText(const std::vector<BulkGetRequest>& request,
+                                                           bool withRevisions) {
+    checkAlive();
+    std::vector<BulkGetTextResult> out;
+    out.reserve(request.size());
+    m_store.read([&](sqlite3*, ModelSql& sql) {
+        uint64_t limit = readRevsLimit(sql, m_dbId);
+        std::vector<std::string> ids;
+        ids.reserve(request.size());
+        for (const auto& item : request) ids.push_back(item.id);
+        const auto loaded = loadDocs(sql, m_dbId, ids);
+        DocState fallback;
+        auto stateOf = [&](const std::string& id) -> const DocState& {
+            if (auto it = loaded.find(id); it != loaded.end()) return it->second;
+            fallback = loadDoc(sql, m_dbId, id);
+            return fallback;
+        };
+        for (const auto& item : request) {
+            BulkGetTextResult r;
+            r.id = item.id;
+            auto error = [&](const std::string& rev, const std::string& err, const std::string& reason) {
+                r.docs.push_back({false, Json{{"id", item.id}, {"rev", rev}, {"error", err}, {"reason", reason}}.dump(
+                                             -1, ' ', false, Json::error_handler_t::replace)});
+            };
+            try {
+                if (item.rev) {  // as openRevs(id, {rev}, withRevisions, latest = false)
+                    const DocState& state = stateOf(item.id);
+                    if (auto text = renderRevText(sql, state, item.id, *item.rev, withRevisions, limit))
+                        r.docs.push_back({true, std::move(*text)});
+                    else
+                        error(*item.rev, "not_found", "missing");
+                } else if (item.id.rfind("_local/", 0) == 0) {  // as get(): the local document
+                    auto st = sql.prepare("SELECT rev, body FROM locals WHERE db_id = ? AND id = ?");
+                    st.bind(1, m_dbId).bind(2, std::string_view(item.id).substr(7));
+                    if (!st.step()) throw StoreError(404, "not_found", "missing");
+                    std::string text = "{\"_id\":";
+                    appendJsonString(text, item.id);
+                    text += ",\"_rev\":\"0-" + std::to_string(st.integer(0)) + "\"";
+                    spliceBody(text, st.text(1));
+                    r.docs.push_back({true, std::move(text)});
+                } else {  // as get(id, {revs = withRevisions}): the winner
+                    if (!isValidUtf8(item.id)) throw badRequest("Document id is not valid UTF-8.");
+                    const DocState& state = stateOf(item.id);
+                    if (!state.exists) throw StoreError(404, "not_found", "missing");
+                    const auto* w = state.tree.winner();
+                    if (w->deleted) throw StoreError(404, "not_found", "deleted");
+                    auto text = renderRevText(sql, state, item.id, w->rev, withRevisions, limit);
+                    if (!text) throw StoreError(404, "not_found", "missing");
+                    r.docs.push_back({true, std::move(*text)});
+                }
+            } catch (const StoreError& e) {
+                error(item.rev.value_or(""), e.error(), e.reason());
+            }
+            out.push_back(std::move(r));
+        }
+    });
     return out;
 }
 

@@ -24,6 +24,7 @@ public:
     ChangesResult changes(const ChangesOptions& options) override;
     RevsDiffResult revsDiff(const RevsDiffRequest& request) override;
     std::vector<BulkGetResult> bulkGet(const std::vector<BulkGetRequest>& request, bool withRevisions) override;
+    std::vector<BulkGetTextResult> bulkGetText(const std::vector<BulkGetRequest>& request, bool withRevisions) override;
     AllDocsResult allDocs(const AllDocsOptions& options) override;
     std::optional<Json> getLocal(const std::string& id) override;
     PutResult putLocal(const std::string& id, const Json& body) override;

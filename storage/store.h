@@ -117,6 +117,16 @@ struct BulkGetResult {
     std::vector<Json> docs;
 };
 
+// bulk_get answered as JSON text (Database::bulkGetText).
+struct BulkGetTextResult {
+    struct Doc {
+        bool ok = false;   // true: `json` is a document; false: an error object {"id","rev","error","reason"}
+        std::string json;  // compact JSON text of one object
+    };
+    std::string id;
+    std::vector<Doc> docs;  // one per answered revision, as BulkGetResult::docs
+};
+
 struct AllDocsOptions {
     std::optional<std::string> startKey;
     std::optional<std::string> endKey;
@@ -178,6 +188,10 @@ public:
     virtual RevsDiffResult revsDiff(const RevsDiffRequest& request) = 0;
     virtual std::vector<BulkGetResult> bulkGet(const std::vector<BulkGetRequest>& request,
                                                bool withRevisions) = 0;
+    // The same answers as bulkGet, as JSON text, read in one snapshot: each document's stored
+    // body text follows its _id, _rev, _deleted and _revisions members without being parsed.
+    virtual std::vector<BulkGetTextResult> bulkGetText(const std::vector<BulkGetRequest>& request,
+                                                       bool withRevisions) = 0;
     virtual AllDocsResult allDocs(const AllDocsOptions& options) = 0;
 
     // _local documents: not replicated, no revision tree; `rev` is "0-N".

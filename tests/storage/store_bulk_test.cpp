@@ -4,7 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "storage/json_text.h"
-#include "storage/sqlite_store.h"
+#include "storage/sqlite_database.h"
 #include "store_test_util.h"
 
 using namespace kenes::storage;
@@ -150,5 +150,89 @@ TEST_CASE("a refused document leaves no trace while the rest of its batch lands"
         CHECK(changes.results[1].seq == 2);  // the refused document used no sequence number
         // The refused id can be written again in a later batch.
         CHECK(db->bulkDocs({replicated("b", {"1-b"}, {{"refuse", false}})}, false).front().ok());
+    }
+}
+
+TEST_CASE("bulk_get as text answers what bulk_get answers", "[storage][bulk]") {
+    TempStore store;
+    auto db = store->createDatabase("d");
+    REQUIRE(
+        db->bulkDocs({replicated("a", {"2-b", "1-a"}, {{"Title", "Ёлка"}, {"n", 1}}),
+                      replicated("a", {"2-c", "1-a"}, {{"n", 2}}), replicated("gone", {"1-g"}),
+                      replicated("gone", {"2-h", "1-g"}, Json::object(), true), replicated("empty", {"1-e"}),
+                      replicated("old", {"1-o"}, {{"v", 1}}), replicated("old", {"2-p", "1-o"}, {{"v", 2}})},
+                     false)
+            .size() == 7);
+    db->compact();  // 1-o keeps its place in the tree but loses its body
+    db->putLocal("cp", {{"seq", 5}});
+
+    std::vector<BulkGetRequest> request = {
+        {"a", std::nullopt},
+        {"a", "2-b"},
+        {"a", "2-c"},
+        {"a", "9-z"},
+        {"gone", std::nullopt},
+        {"gone", "2-h"},
+        {"empty", std::nullopt},
+        {"old", "1-o"},
+        {"old", "2-p"},
+        {"nothing", std::nullopt},
+        {"nothing", "1-x"},
+        {"_local/cp", std::nullopt},
+        {"_local/none", std::nullopt},
+        {std::string("bad\xff"), std::nullopt},
+        {std::string("bad\xff"), "1-x"},
+    };
+    for (bool withRevisions : {false, true}) {
+        auto json = db->bulkGet(request, withRevisions);
+        auto text = db->bulkGetText(request, withRevisions);
+        REQUIRE(json.size() == text.size());
+        for (size_t i = 0; i < json.size(); ++i) {
+            INFO("entry " << i << " revs=" << withRevisions);
+            CHECK(text[i].id == json[i].id);
+            REQUIRE(text[i].docs.size() == json[i].docs.size());
+            for (size_t k = 0; k < json[i].docs.size(); ++k) {
+                const Json& expected = json[i].docs[k];
+                bool expectOk = !(expected.contains("error") && !expected.contains("_id"));
+                CHECK(text[i].docs[k].ok == expectOk);
+                Json parsed = Json::parse(text[i].docs[k].json, nullptr, false);
+                REQUIRE_FALSE(parsed.is_discarded());
+                if (expected.contains("id") && !expected["id"].get<std::string>().empty() &&
+                    !isValidUtf8(expected["id"].get<std::string>()))
+                    continue;  // an invalid id is written with a replacement character in the text
+                CHECK(parsed == expected);
+            }
+        }
+    }
+}
+
+TEST_CASE("a changes page lists every leaf, winner first, with or without included conflicts",
+          "[storage][bulk]") {
+    TempStore store;
+    auto db = store->createDatabase("d");
+    for (int i = 0; i < 30; ++i) {
+        std::string id = "doc" + std::to_string(i);
+        db->bulkDocs({replicated(id, {"1-a"})}, false);
+        if (i % 3 == 0) db->bulkDocs({replicated(id, {"2-x", "1-a"}), replicated(id, {"2-y", "1-a"})}, false);
+        if (i % 5 == 0) db->bulkDocs({replicated(id, {"3-z", "2-y", "1-a"}, Json::object(), true)}, false);
+    }
+    ChangesOptions plain;
+    plain.limit = 10;
+    ChangesOptions withDocs = plain;
+    withDocs.includeDocs = true;
+    withDocs.conflicts = true;
+    for (uint64_t since = 0;;) {
+        plain.since = withDocs.since = since;
+        auto a = db->changes(plain);
+        auto b = db->changes(withDocs);
+        REQUIRE(a.results.size() == b.results.size());
+        if (a.results.empty()) break;
+        for (size_t i = 0; i < a.results.size(); ++i) {
+            CHECK(a.results[i].revs == b.results[i].revs);
+            auto leaves = db->openRevs(a.results[i].id, std::nullopt, false, false);
+            REQUIRE(a.results[i].revs.size() == leaves.size());
+            for (size_t k = 0; k < leaves.size(); ++k) CHECK(a.results[i].revs[k] == leaves[k].rev);
+        }
+        since = a.lastSeq;
     }
 }
