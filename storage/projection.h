@@ -13,7 +13,7 @@ namespace kenes::storage {
 
 // Bumped whenever the proj_*/search_* schema or what is projected changes; a store whose
 // projections carry another version has them dropped and rebuilt from the documents.
-inline constexpr int kProjectionSchemaVersion = 5;
+inline constexpr int kProjectionSchemaVersion = 6;
 
 // Where reasons for skipped documents go (default: one line on stderr). Thread-safe to call;
 // set it before opening stores.

@@ -77,6 +77,7 @@ std::string searchSchemaSql() {
 CREATE TABLE search_docs(id INTEGER PRIMARY KEY, db TEXT, doc_id TEXT, kind TEXT, item TEXT, lang TEXT,
   label TEXT, target TEXT, title TEXT, body TEXT, extra TEXT);
 CREATE INDEX search_docs_doc ON search_docs(db, doc_id);
+CREATE INDEX search_docs_kind ON search_docs(kind, db, lang);
 CREATE VIRTUAL TABLE search_fts USING fts5(title, body, extra, content='search_docs', content_rowid='id',
   tokenize='kenes', prefix='3 4 5 6 7');
 CREATE VIRTUAL TABLE search_tri USING fts5(title, body, extra, content='search_docs', content_rowid='id',

@@ -99,24 +99,33 @@ bool loadRows(sqlite3* db, RowTable& out) {
     out.databases.clear();
     out.languages.clear();
     sqlite3_stmt* stmt = nullptr;
+    // Read through the covering index search_docs_kind, which keeps equal values together.
     if (sqlite3_prepare_v2(db, "SELECT id, kind, db, lang FROM search_docs", -1, &stmt, nullptr) != SQLITE_OK)
         return false;
     auto text = [&](int col) {
         const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt, col));
-        return std::string(p ? p : "", static_cast<size_t>(sqlite3_column_bytes(stmt, col)));
+        return std::string_view(p ? p : "", static_cast<size_t>(sqlite3_column_bytes(stmt, col)));
     };
+    std::string kind, database, language;  // of the previous row
+    RowInfo info;
+    bool first = true;
     while (sqlite3_step(stmt) == SQLITE_ROW) {
         const int64_t id = sqlite3_column_int64(stmt, 0);
         if (id < 0 || id > kMaxRowid) continue;
-        RowInfo info;
-        const std::string kind = text(1);
-        for (size_t k = 0; k < kSearchKinds.size(); ++k)
-            if (kind == kSearchKinds[k]) info.kind = static_cast<uint8_t>(k);
-        auto database = out.databases.try_emplace(text(2), static_cast<uint16_t>(out.databases.size())).first;
-        info.database = database->second;
-        auto lang = out.languages.try_emplace(text(3), static_cast<uint8_t>(out.languages.size())).first;
-        info.language = lang->second;
-        if (out.databases.size() >= kNoDatabase || out.languages.size() >= 0xFF) info.kind = kNoKind;
+        if (first || text(1) != kind || text(2) != database || text(3) != language) {
+            first = false;
+            kind = text(1);
+            database = text(2);
+            language = text(3);
+            info = RowInfo{};
+            for (size_t k = 0; k < kSearchKinds.size(); ++k)
+                if (kind == kSearchKinds[k]) info.kind = static_cast<uint8_t>(k);
+            info.database = out.databases.try_emplace(database, static_cast<uint16_t>(out.databases.size()))
+                                .first->second;
+            info.language =
+                out.languages.try_emplace(language, static_cast<uint8_t>(out.languages.size())).first->second;
+            if (out.databases.size() >= kNoDatabase || out.languages.size() >= 0xFF) info.kind = kNoKind;
+        }
         if (static_cast<size_t>(id) >= out.rows.size()) out.rows.resize(static_cast<size_t>(id) + 1024);
         out.rows[static_cast<size_t>(id)] = info;
     }
