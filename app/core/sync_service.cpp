@@ -87,6 +87,7 @@ SyncService::SyncService(storage::Store& store, EventBus& bus, std::filesystem::
 
 SyncService::~SyncService() {
     stop();
+    for (auto& f : m_retiring) f.wait();
 }
 
 void SyncService::load() {
@@ -133,7 +134,7 @@ uint64_t SyncService::localSeq(const std::string& db) {
 }
 
 void SyncService::start() {
-    if (m_scheduler || !configured()) return;
+    if (m_running || !configured()) return;
     sync::SchedulerConfig sc;
     sc.serverUrl = m_config.serverUrl;
     sc.http.user = m_config.user;
@@ -146,20 +147,26 @@ void SyncService::start() {
     if (m_tuning) m_tuning(sc);
     m_seqs.clear();
     for (const auto& sub : sc.subscriptions) m_seqs[sub.localDb] = localSeq(sub.localDb);
-    m_scheduler = std::make_unique<sync::Scheduler>(m_store, std::move(sc));
-    m_status = m_scheduler->status();
+    m_running = std::make_unique<Running>();
+    m_running->scheduler = std::make_unique<sync::Scheduler>(m_store, std::move(sc));
+    m_running->epoch = ++m_epoch;
+    m_status = m_running->scheduler->status();
     ++m_statusRevision;
-    m_stopWatching = false;
-    m_scheduler->start();
-    m_watcher = std::thread([this] { watch(); });
+    m_running->scheduler->start();
+    Running* running = m_running.get();
+    m_running->watcher = std::thread([this, running] { watch(*running); });
 }
 
 void SyncService::stop() {
-    if (!m_scheduler) return;
-    m_stopWatching = true;
-    m_scheduler->stop();  // bumps the generation, which wakes the watcher
-    if (m_watcher.joinable()) m_watcher.join();
-    m_scheduler.reset();
+    std::erase_if(m_retiring, [](std::future<void>& f) {
+        return f.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
+    });
+    if (!m_running) return;
+    m_running->stop = true;
+    m_retiring.push_back(std::async(std::launch::async, [running = std::move(m_running)] {
+        running->scheduler->stop();  // bumps the generation, which wakes the watcher
+        if (running->watcher.joinable()) running->watcher.join();
+    }));
     {
         std::lock_guard lock(m_handOverMutex);
         m_handOver.reset();
@@ -168,42 +175,43 @@ void SyncService::stop() {
     ++m_statusRevision;
 }
 
-void SyncService::watch() {
+void SyncService::watch(Running& running) {
     uint64_t seen = 0;
     bool syncing = false;
-    while (!m_stopWatching) {
+    while (!running.stop) {
         auto timeout = syncing ? std::chrono::milliseconds(250) : std::chrono::milliseconds(2000);
-        uint64_t generation = m_scheduler->waitForStatusChange(seen, timeout);
-        if (m_stopWatching) break;
+        uint64_t generation = running.scheduler->waitForStatusChange(seen, timeout);
+        if (running.stop) break;
         if (generation == seen && !syncing) continue;
         seen = generation;
-        auto status = m_scheduler->status();
+        auto status = running.scheduler->status();
         syncing = false;
         for (const auto& s : status.subscriptions) syncing = syncing || s.state == sync::SyncState::Syncing;
         {
             std::lock_guard lock(m_handOverMutex);
-            m_handOver = std::move(status);
+            m_handOver.emplace(running.epoch, std::move(status));
         }
         m_bus.postFromAnyThread(SyncStatusChanged{});
     }
 }
 
 void SyncService::takeStatus() {
-    std::optional<sync::SchedulerStatus> status;
+    std::optional<std::pair<uint64_t, sync::SchedulerStatus>> handOver;
     {
         std::lock_guard lock(m_handOverMutex);
-        if (!m_handOver || !m_scheduler) return;
-        status = std::move(m_handOver);
-        m_handOver.reset();
+        handOver.swap(m_handOver);
     }
-    applyStatus(std::move(*status));
+    // A snapshot of a scheduler stopped meanwhile is dropped.
+    if (!handOver || !m_running || handOver->first != m_running->epoch) return;
+    applyStatus(std::move(handOver->second));
 }
 
 bool SyncService::waitUntilSettled(std::chrono::milliseconds timeout) {
-    if (!m_scheduler) return false;
+    if (!m_running) return false;
+    sync::Scheduler& scheduler = *m_running->scheduler;
     auto deadline = std::chrono::steady_clock::now() + timeout;
     for (;;) {
-        auto status = m_scheduler->status();
+        auto status = scheduler.status();
         bool settled = !status.subscriptions.empty();
         for (const auto& s : status.subscriptions)
             settled = settled && s.state != sync::SyncState::Idle && s.state != sync::SyncState::Syncing;
@@ -215,7 +223,7 @@ bool SyncService::waitUntilSettled(std::chrono::milliseconds timeout) {
         // Counts of a running replication move without a new generation: look again soon.
         auto wait = std::min(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now),
                              std::chrono::milliseconds(200));
-        m_scheduler->waitForStatusChange(generation, wait);
+        scheduler.waitForStatusChange(generation, wait);
     }
 }
 
@@ -282,7 +290,7 @@ void SyncService::forget() {
 }
 
 void SyncService::syncNow() {
-    if (m_scheduler) m_scheduler->syncNow();
+    if (m_running) m_running->scheduler->syncNow();
 }
 
 }  // namespace kenes::app

@@ -18,12 +18,15 @@
 #include <chrono>
 #include <filesystem>
 #include <functional>
+#include <future>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "app/core/events.h"
 #include "storage/store.h"
@@ -51,9 +54,11 @@ public:
 
     // Starts the scheduler when a server is configured; a no-op otherwise or when already running.
     void start();
-    // Stops the scheduler (cancelling a running replication) and the watcher.
+    // Stops syncing at once: the scheduler (cancelling a running replication) and its watcher are
+    // wound down on a background task, so a request hanging on an unreachable server never holds
+    // up the UI; the destructor waits for them.
     void stop();
-    bool started() const { return m_scheduler != nullptr; }
+    bool started() const { return m_running != nullptr; }
 
     bool configured() const { return !m_config.serverUrl.empty(); }
     const SyncConfig& config() const { return m_config; }
@@ -85,8 +90,16 @@ public:
     std::filesystem::path passwordPath() const { return m_dataDir / "sync-password"; }
 
 private:
+    // One started scheduler with its watcher thread; `epoch` tells its snapshots from a later one's.
+    struct Running {
+        std::unique_ptr<sync::Scheduler> scheduler;
+        std::thread watcher;
+        std::atomic<bool> stop{false};
+        uint64_t epoch = 0;
+    };
+
     void load();
-    void watch();
+    void watch(Running& running);
     void takeStatus();
     void applyStatus(sync::SchedulerStatus status);
     uint64_t localSeq(const std::string& db);
@@ -100,11 +113,11 @@ private:
     std::string m_configError;
     std::function<void(sync::SchedulerConfig&)> m_tuning;
 
-    std::unique_ptr<sync::Scheduler> m_scheduler;
-    std::thread m_watcher;
-    std::atomic<bool> m_stopWatching{false};
+    std::unique_ptr<Running> m_running;
+    uint64_t m_epoch = 0;
+    std::vector<std::future<void>> m_retiring;  // schedulers being stopped in the background
     std::mutex m_handOverMutex;
-    std::optional<sync::SchedulerStatus> m_handOver;  // written by the watcher, taken by the UI
+    std::optional<std::pair<uint64_t, sync::SchedulerStatus>> m_handOver;  // (epoch, status) from a watcher
 
     sync::SchedulerStatus m_status;
     uint64_t m_statusRevision = 0;
