@@ -38,6 +38,9 @@ storage::NowNext nowNextOf(const std::vector<storage::AgendaDay>& days, int64_t 
     return out;
 }
 
+// Days with more sessions than this draw only the rows in view (ImGuiListClipper).
+constexpr size_t kClippedRows = 200;
+
 }  // namespace
 
 AgendaView::AgendaView(AppContext& ctx) {
@@ -90,12 +93,19 @@ void AgendaView::draw(AppContext& ctx) {
         }
         ImGui::EndCombo();
     }
-    if (!compact) ImGui::SameLine();
-    ImGui::Checkbox(label("My agenda", "my-agenda").c_str(), &myAgendaOnly);
-    ImGui::SameLine();
+    // The filters follow on the same line while they fit.
+    auto checkboxWidth = [](const std::string& text) {
+        return ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x +
+               ImGui::CalcTextSize(text.c_str(), nullptr, true).x;
+    };
+    const std::string myAgendaLabel = label("My agenda", "my-agenda");
+    if (!compact) sameLineIfFits(checkboxWidth(myAgendaLabel));
+    ImGui::Checkbox(myAgendaLabel.c_str(), &myAgendaOnly);
     std::string deviceZone;
     deviceClock(ctx.now(), &deviceZone);
-    ImGui::Checkbox((std::string(tr("Device time")) + " (" + deviceZone + ")###device-time").c_str(), &deviceTime);
+    const std::string deviceLabel = std::string(tr("Device time")) + " (" + deviceZone + ")###device-time";
+    sameLineIfFits(checkboxWidth(deviceLabel));
+    ImGui::Checkbox(deviceLabel.c_str(), &deviceTime);
     if (current) {
         std::string where = current->venue.empty() || current->venue == current->city ? current->city
                                                                                  : current->venue + ", " + current->city;
@@ -150,14 +160,16 @@ void AgendaView::draw(AppContext& ctx) {
             for (auto& s : day.sessions)
                 if (!myAgendaOnly || s.starred) rows.push_back(&s);
             shown = rows.size();
-            // Compact rows differ in height (wrapped titles), which the clipper cannot allow for: there
-            // every row is drawn, in one pass.
+            // Rows differ in height (wrapped titles and speakers), which the clipper cannot allow for:
+            // it is used only for days so long that drawing every row would cost a frame's budget;
+            // other days are drawn whole, in one pass.
+            const bool clipped = rows.size() > kClippedRows;
             ImGuiListClipper clipper;
-            if (!compact) clipper.Begin(static_cast<int>(rows.size()));
-            bool onePass = compact;
-            while (compact ? std::exchange(onePass, false) : clipper.Step()) {
-                const int first = compact ? 0 : clipper.DisplayStart;
-                const int end = compact ? static_cast<int>(rows.size()) : clipper.DisplayEnd;
+            if (clipped) clipper.Begin(static_cast<int>(rows.size()));
+            bool onePass = !clipped;
+            while (clipped ? clipper.Step() : std::exchange(onePass, false)) {
+                const int first = clipped ? clipper.DisplayStart : 0;
+                const int end = clipped ? clipper.DisplayEnd : static_cast<int>(rows.size());
                 for (int row = first; row < end; ++row) {
                     const storage::SessionInfo& s = *rows[static_cast<size_t>(row)];
                     ImGui::PushID(s.id.c_str());
@@ -178,13 +190,11 @@ void AgendaView::draw(AppContext& ctx) {
                     ImGui::TableNextColumn();
                     std::string title = s.title;
                     if (s.cancelled) title = std::string(tr("Cancelled")) + ": " + title;
-                    if (compact) {
-                        // Selectables do not wrap: break the title into lines that leave room for the marker.
-                        float marker = running || next ? ImGui::CalcTextSize(tr(running ? "Now" : "Next")).x +
-                                                             ImGui::GetStyle().ItemSpacing.x
-                                                       : 0;
-                        title = wrapToWidth(title, ImGui::GetContentRegionAvail().x - marker);
-                    }
+                    // Selectables do not wrap: break the title into lines that leave room for the marker.
+                    const float marker = running || next ? ImGui::CalcTextSize(tr(running ? "Now" : "Next")).x +
+                                                               ImGui::GetStyle().ItemSpacing.x
+                                                         : 0;
+                    title = wrapToWidth(title, ImGui::GetContentRegionAvail().x - marker);
                     if (ImGui::Selectable((title + "###open").c_str(), false, ImGuiSelectableFlags_AllowItemOverlap))
                         ctx.bus().post(OpenSession{s.id});
                     if (running) {

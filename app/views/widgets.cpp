@@ -81,6 +81,12 @@ std::string wrapToWidth(const std::string& text, float width) {
     return out;
 }
 
+void sameLineIfFits(float width) {
+    const float right = ImGui::GetWindowContentRegionMax().x;
+    ImGui::SameLine();
+    if (ImGui::GetCursorPosX() + width > right) ImGui::NewLine();
+}
+
 std::string clockTime(const std::string& localDateTime) {
     return localDateTime.size() >= 16 ? localDateTime.substr(11, 5) : localDateTime;
 }

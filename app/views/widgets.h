@@ -13,6 +13,9 @@ void snippetText(const std::string& snippet);
 // The text with line breaks inserted so that no line is wider than `width` pixels in the current
 // font (for labels that ImGui does not wrap, e.g. selectables in the compact layout).
 std::string wrapToWidth(const std::string& text, float width);
+// Continues the current line when an item `width` wide still fits before the right edge, else
+// starts a new one (call instead of ImGui::SameLine()).
+void sameLineIfFits(float width);
 // "2019-07-25T09:30" → "09:30"
 std::string clockTime(const std::string& localDateTime);
 
