@@ -1,9 +1,12 @@
 // Model and search benchmark over the large dataset (bench/dataset_gen.h): search latency
 // p50/p95 for 200 queries, one day's agenda, the standard reader. See bench/README.md.
-// Usage: kenes_model_bench DIR   (generates the dataset into DIR when DIR has none)
+// Usage: kenes_model_bench DIR [PASSES]   (generates the dataset into DIR when DIR has none)
+// With PASSES > 1, every search (Kenes and the peer) is timed PASSES times and its fastest time
+// counts, which filters out the other processes of a shared machine; the default is one pass.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -31,24 +34,30 @@ Figures percentiles(std::vector<double> ms) {
 
 std::vector<std::string> queries() {
     std::vector<std::string> q;
-    const char* ru[] = {"профсоюз", "профсоюзами", "организаций", "работники", "свободы", "конвенции", "договоров",
-                        "дискриминации", "безопасности", "инспекция", "жалоба", "правительства", "законодательство",
-                        "отчетности", "учет", "надзора", "механизм", "представления", "сессии", "заработной"};
-    const char* en[] = {"union", "organisations", "workers", "freedom", "association", "bargaining", "agreement",
-                        "discrimination", "remuneration", "inspection", "complaints", "government", "legislation",
-                        "supervisory", "mechanism", "representation", "ratified", "provisions", "safety", "wages"};
-    const char* phrases[] = {"\"право работников\"", "\"trade union\"", "\"collective bargaining\"",
-                             "\"защита прав\"", "\"freedom of association\"", "\"коллективных договоров\"",
-                             "\"labour standards\"", "\"трудовых норм\"", "\"member states\"", "\"принудительного труда\""};
-    const char* prefixes[] = {"проф*", "орган*", "работ*", "конвен*", "дискрим*", "organ*", "work*", "bargain*",
-                              "discrim*", "superv*"};
-    const char* substrings[] = {"союз", "ганиз", "ботник", "ргани", "ination", "bargai", "инспек", "nspect", "ассоц", "ratif"};
+    const char* ru[] = {"профсоюз",  "профсоюзами",   "организаций",      "работники",    "свободы",
+                        "конвенции", "договоров",     "дискриминации",    "безопасности", "инспекция",
+                        "жалоба",    "правительства", "законодательство", "отчетности",   "учет",
+                        "надзора",   "механизм",      "представления",    "сессии",       "заработной"};
+    const char* en[] = {"union",          "organisations", "workers",        "freedom",      "association",
+                        "bargaining",     "agreement",     "discrimination", "remuneration", "inspection",
+                        "complaints",     "government",    "legislation",    "supervisory",  "mechanism",
+                        "representation", "ratified",      "provisions",     "safety",       "wages"};
+    const char* phrases[] = {"\"право работников\"",       "\"trade union\"",
+                             "\"collective bargaining\"",  "\"защита прав\"",
+                             "\"freedom of association\"", "\"коллективных договоров\"",
+                             "\"labour standards\"",       "\"трудовых норм\"",
+                             "\"member states\"",          "\"принудительного труда\""};
+    const char* prefixes[] = {"проф*",  "орган*", "работ*",   "конвен*",  "дискрим*",
+                              "organ*", "work*",  "bargain*", "discrim*", "superv*"};
+    const char* substrings[] = {"союз",   "ганиз",  "ботник", "ргани", "ination",
+                                "bargai", "инспек", "nspect", "ассоц", "ratif"};
     for (auto w : ru) q.push_back(w);
     for (auto w : en) q.push_back(w);
     for (auto w : phrases) q.push_back(w);
     for (auto w : prefixes) q.push_back(w);
     for (auto w : substrings) q.push_back(w);
-    for (size_t i = 0; i < 20; ++i) q.push_back(std::string(ru[i]) + " " + en[(i * 7) % 20]);  // mixed, two words
+    for (size_t i = 0; i < 20; ++i)
+        q.push_back(std::string(ru[i]) + " " + en[(i * 7) % 20]);  // mixed, two words
     for (size_t i = 0; i < 20; ++i) q.push_back(std::string(ru[i]) + " " + ru[(i * 3 + 1) % 20]);
     for (size_t i = 0; i < 20; ++i) q.push_back(std::string(en[i]) + " " + en[(i * 3 + 1) % 20]);
     std::vector<std::string> out;
@@ -61,9 +70,10 @@ std::vector<std::string> queries() {
 
 int main(int argc, char** argv) {
     if (argc < 2) {
-        std::fprintf(stderr, "usage: kenes_model_bench DIR\n");
+        std::fprintf(stderr, "usage: kenes_model_bench DIR [PASSES]\n");
         return 2;
     }
+    const int passes = argc > 2 ? std::max(1, std::atoi(argv[2])) : 1;
     const std::filesystem::path dir = argv[1];
     const bool fresh = !std::filesystem::exists(dir) || std::filesystem::is_empty(dir);
     auto store = kenes::storage::openLibraryStore(dir);
@@ -82,19 +92,26 @@ int main(int argc, char** argv) {
     std::vector<double> searchMs;
     size_t hits = 0;
     for (auto& q : queries()) {
-        auto t0 = Clock::now();
-        auto r = model.search(q, options);
-        searchMs.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
-        hits += r.total();
+        double best = 0;
+        for (int pass = 0; pass < passes; ++pass) {
+            auto t0 = Clock::now();
+            auto r = model.search(q, options);
+            const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+            best = pass == 0 ? ms : std::min(best, ms);
+            if (pass == 0) hits += r.total();
+        }
+        searchMs.push_back(best);
     }
     auto s = percentiles(searchMs);
-    std::printf("search, 200 queries: p50 %.2f ms, p95 %.2f ms, max %.2f ms (%zu hits)\n", s.p50, s.p95, s.max, hits);
+    if (passes > 1) std::printf("(fastest of %d passes per query)\n", passes);
+    std::printf("search, 200 queries: p50 %.2f ms, p95 %.2f ms, max %.2f ms (%zu hits)\n", s.p50, s.p95,
+                s.max, hits);
     // By kind of query (the list repeats every 130 entries).
     const struct {
         const char* name;
         size_t from, to;
-    } kinds[] = {{"Cyrillic words", 0, 20}, {"Latin words", 20, 40}, {"phrases", 40, 50}, {"prefixes", 50, 60},
-                 {"substrings (trigram)", 60, 70}, {"two words", 70, 130}};
+    } kinds[] = {{"Cyrillic words", 0, 20}, {"Latin words", 20, 40},          {"phrases", 40, 50},
+                 {"prefixes", 50, 60},      {"substrings (trigram)", 60, 70}, {"two words", 70, 130}};
     for (auto& k : kinds) {
         std::vector<double> part;
         for (size_t i = 0; i < searchMs.size(); ++i)
@@ -109,13 +126,14 @@ int main(int argc, char** argv) {
         const std::string event = "event:e" + std::to_string(i % 50);
         auto days = model.eventDays(event);
         auto t0 = Clock::now();
-        auto day = model.sessionsOnDay(event, days[static_cast<size_t>(i) % days.size()], "ru", options.userDatabase);
+        auto day = model.sessionsOnDay(event, days[static_cast<size_t>(i) % days.size()], "ru",
+                                       options.userDatabase);
         agendaMs.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
         sessions += day.size();
     }
     auto a = percentiles(agendaMs);
-    std::printf("one day's agenda (%.0f sessions): p50 %.3f ms, p95 %.3f ms, max %.3f ms\n", sessions / 200.0, a.p50,
-                a.p95, a.max);
+    std::printf("one day's agenda (%.0f sessions): p50 %.3f ms, p95 %.3f ms, max %.3f ms\n", sessions / 200.0,
+                a.p50, a.p95, a.max);
 
     std::vector<double> nowMs;
     for (int i = 0; i < 200; ++i) {
@@ -148,34 +166,39 @@ int main(int argc, char** argv) {
     if (build) {
         const std::string attach = "ATTACH '" + kenes::storage::modelDatabasePath(*store).string() + "' AS m";
         sqlite3_exec(peer, attach.c_str(), nullptr, nullptr, nullptr);
-        sqlite3_exec(peer,
-                     "CREATE VIRTUAL TABLE p USING fts5(title, body, extra, tokenize='unicode61 remove_diacritics 2');"
-                     "INSERT INTO p(rowid, title, body, extra) SELECT id, title, body, extra FROM m.search_docs;"
-                     "DETACH m;",
-                     nullptr, nullptr, nullptr);
+        sqlite3_exec(
+            peer,
+            "CREATE VIRTUAL TABLE p USING fts5(title, body, extra, tokenize='unicode61 remove_diacritics 2');"
+            "INSERT INTO p(rowid, title, body, extra) SELECT id, title, body, extra FROM m.search_docs;"
+            "DETACH m;",
+            nullptr, nullptr, nullptr);
     }
     sqlite3_stmt* stmt = nullptr;
     sqlite3_prepare_v2(peer,
                        "SELECT rowid, snippet(p, -1, char(1), char(2), '…', 14) FROM p WHERE p MATCH ?1 "
                        "ORDER BY bm25(p, 5.0, 1.0, 2.0) LIMIT 40",
                        -1, &stmt, nullptr);
-    std::vector<double> peerMs;
+    std::vector<double> peerMs(queries().size(), 0);
     size_t peerHits = 0;
-    for (int pass = 0; pass < 2; ++pass) {
-        for (auto& q : queries()) {
-            const std::string match = kenes::storage::stemmedMatchQuery(kenes::storage::parseSearchText(q));
+    for (int pass = 0; pass <= passes; ++pass) {  // pass 0 warms up
+        const auto list = queries();
+        for (size_t i = 0; i < list.size(); ++i) {
+            const std::string match =
+                kenes::storage::stemmedMatchQuery(kenes::storage::parseSearchText(list[i]));
             auto t0 = Clock::now();
             sqlite3_bind_text(stmt, 1, match.c_str(), -1, SQLITE_TRANSIENT);
-            while (sqlite3_step(stmt) == SQLITE_ROW) peerHits += pass;
+            while (sqlite3_step(stmt) == SQLITE_ROW) peerHits += pass == 1;
             sqlite3_reset(stmt);
-            if (pass) peerMs.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+            const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+            if (pass == 1 || (pass > 1 && ms < peerMs[i])) peerMs[i] = ms;
         }
     }
     sqlite3_finalize(stmt);
     sqlite3_close(peer);
     auto p = percentiles(peerMs);
-    std::printf("peer, stock FTS5 (unicode61, bm25, snippet; no stemming, no trigram): p50 %.2f ms, p95 %.2f ms, "
-                "max %.2f ms (%zu hits)\n",
-                p.p50, p.p95, p.max, peerHits);
+    std::printf(
+        "peer, stock FTS5 (unicode61, bm25, snippet; no stemming, no trigram): p50 %.2f ms, p95 %.2f ms, "
+        "max %.2f ms (%zu hits)\n",
+        p.p50, p.p95, p.max, peerHits);
     return 0;
 }
