@@ -271,6 +271,7 @@ int replicate(CliContext& ctx, const Arguments& args) {
     sigemptyset(&signals);
     sigaddset(&signals, SIGINT);
     sigaddset(&signals, SIGTERM);
+    sigaddset(&signals, SIGUSR1);  // sent by this process to end the waiter at once
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
     signal(SIGPIPE, SIG_IGN);
     Runner runner;
@@ -288,7 +289,10 @@ int replicate(CliContext& ctx, const Arguments& args) {
         ~Joiner() {
             done = true;
             runner.stop();
-            if (a.joinable()) a.join();
+            if (a.joinable()) {
+                pthread_kill(a.native_handle(), SIGUSR1);
+                a.join();
+            }
             if (b.joinable()) b.join();
         }
     } joiner{done, runner, waiter, drawer};
@@ -296,6 +300,7 @@ int replicate(CliContext& ctx, const Arguments& args) {
         timespec slice{0, 200 * 1000 * 1000};
         while (!done) {
             int sig = sigtimedwait(&signals, nullptr, &slice);
+            if (sig == SIGUSR1) return;
             if (sig == SIGINT || sig == SIGTERM) {
                 interrupted = true;
                 runner.stop();
