@@ -1,4 +1,4 @@
-// Search execution over search_fts / search_tri (rules in search.h).
+// Search execution over search_fts, search_tri_title and search_tri (rules in search.h).
 //
 // Scans of the stemmed index (search_rank.h) score every row that holds any of the query's terms;
 // the rows that hold all of them are used, or, when there are none, the rows that hold some.
@@ -62,7 +62,8 @@ public:
     ReadTransaction(const ReadTransaction&) = delete;
     ReadTransaction& operator=(const ReadTransaction&) = delete;
     ~ReadTransaction() {
-        if (m_open) sqlite3_exec(m_sql.db(), "COMMIT", nullptr, nullptr, nullptr);
+        if (m_open && sqlite3_exec(m_sql.db(), "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK)
+            sqlite3_exec(m_sql.db(), "ROLLBACK", nullptr, nullptr, nullptr);  // never keep an old snapshot
     }
 
 private:
