@@ -86,8 +86,13 @@ SyncService::SyncService(storage::Store& store, EventBus& bus, std::filesystem::
 }
 
 SyncService::~SyncService() {
+    shutdown();
+}
+
+void SyncService::shutdown() {
     stop();
     for (auto& f : m_retiring) f.wait();
+    m_retiring.clear();
 }
 
 void SyncService::load() {

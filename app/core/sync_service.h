@@ -58,6 +58,8 @@ public:
     // wound down on a background task, so a request hanging on an unreachable server never holds
     // up the UI; the destructor waits for them.
     void stop();
+    // stop(), then waits until the scheduler and its watcher have ended (at exit).
+    void shutdown();
     bool started() const { return m_running != nullptr; }
 
     bool configured() const { return !m_config.serverUrl.empty(); }

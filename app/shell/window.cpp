@@ -176,6 +176,9 @@ int runDesktop(const std::filesystem::path& dataDir, std::ostream& err) {
     } catch (const std::exception& e) {
         err << "kenes: could not save the settings: " << e.what() << "\n";
     }
+    // Sync winds down while GLFW is still up (its threads wake the loop through it), out of sight.
+    glfwHideWindow(window.handle());
+    ctx->sync().shutdown();
     return 0;
 }
 
