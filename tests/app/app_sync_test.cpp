@@ -291,6 +291,13 @@ TEST_CASE(
         struct stat st {};
         REQUIRE(::stat((data / "sync-password").c_str(), &st) == 0);
         CHECK((st.st_mode & 0777) == 0600);
+        // "Forget this server": both files go and syncing stops.
+        h.ctx->sync().start();
+        h.ctx->sync().forget();
+        CHECK_FALSE(h.ctx->sync().started());
+        CHECK_FALSE(std::filesystem::exists(data / "sync.json"));
+        CHECK_FALSE(std::filesystem::exists(data / "sync-password"));
+        CHECK(summarise(h.ctx->sync()) == SyncSummary::NotConfigured);
     }
     {
         std::ofstream(data / "sync.json") << "{ not json";
