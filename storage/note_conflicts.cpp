@@ -1,43 +1,19 @@
 #include "storage/note_conflicts.h"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <set>
+
+#include "storage/revision_tree.h"
 
 namespace kenes::storage {
 
 namespace {
 
-std::string md5Hex(const std::string& data) {
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    EVP_Digest(data.data(), data.size(), digest, &len, EVP_md5(), nullptr);
-    static const char* hex = "0123456789abcdef";
-    std::string out;
-    for (unsigned i = 0; i < len; ++i) {
-        out += hex[digest[i] >> 4];
-        out += hex[digest[i] & 15];
-    }
-    return out;
-}
-
-struct Rev {
-    uint64_t gen = 0;
-    std::string hash;
-};
-
-Rev parseRev(const std::string& rev) {
-    size_t dash = rev.find('-');
-    if (dash == std::string::npos || dash == 0) throw StoreError(400, "bad_request", "Invalid rev format");
-    Rev r;
-    try {
-        r.gen = std::stoull(rev.substr(0, dash));
-    } catch (const std::exception&) {
-        throw StoreError(400, "bad_request", "Invalid rev format");
-    }
-    r.hash = rev.substr(dash + 1);
-    return r;
+// A rev of a stored leaf, parsed; a malformed one is a 400 (it cannot come from the store).
+RevId parseRev(const std::string& rev) {
+    auto r = parseRevId(rev);
+    if (!r) throw StoreError(400, "bad_request", "Invalid rev format");
+    return *r;
 }
 
 Json withoutSpecialFields(const Json& doc) {
@@ -50,9 +26,8 @@ Json withoutSpecialFields(const Json& doc) {
 // The rev a local edit (new_edits=true) with this body on top of `parent` gets, so the same
 // resolution made on two devices converges to one revision instead of a new conflict.
 std::string localEditRev(const Json& body, const std::string& parent, bool deleted) {
-    Rev p = parseRev(parent);
-    return std::to_string(p.gen + 1) + "-" +
-           md5Hex(body.dump() + '\n' + parent + '\n' + (deleted ? "1" : "0"));
+    RevId p = parseRev(parent);
+    return std::to_string(p.gen + 1) + "-" + localRevisionHash(body.dump(), parent, deleted);
 }
 
 std::vector<std::string> splitLines(const std::string& text) {
@@ -79,7 +54,7 @@ std::vector<std::string> DocumentConflict::revs() const {
 }
 
 std::optional<DocumentConflict> documentConflict(Database& db, const std::string& id) {
-    std::vector<std::pair<Rev, ConflictVersion>> live;
+    std::vector<std::pair<RevId, ConflictVersion>> live;
     std::vector<RevResult> leaves;
     try {
         leaves = db.openRevs(id, std::nullopt, false, false);
@@ -95,11 +70,9 @@ std::optional<DocumentConflict> documentConflict(Database& db, const std::string
         live.emplace_back(parseRev(leaf.rev), std::move(v));
     }
     if (live.size() < 2) return std::nullopt;
-    // CouchDB's order among live leaves: higher generation first, then the higher hash.
-    std::sort(live.begin(), live.end(), [](const auto& a, const auto& b) {
-        if (a.first.gen != b.first.gen) return a.first.gen > b.first.gen;
-        return a.first.hash > b.first.hash;
-    });
+    // CouchDB's order among live leaves (the winner first).
+    std::sort(live.begin(), live.end(),
+              [](const auto& a, const auto& b) { return revRanksBefore(false, a.first, false, b.first); });
     DocumentConflict out;
     out.id = id;
     for (auto& [rev, v] : live) out.versions.push_back(std::move(v));

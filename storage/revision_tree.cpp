@@ -1,9 +1,25 @@
 #include "storage/revision_tree.h"
 
+#include <openssl/evp.h>
+
 #include <algorithm>
 #include <string_view>
 
 namespace kenes::storage {
+
+std::string localRevisionHash(const std::string& bodyText, const std::string& parentRev, bool deleted) {
+    std::string data = bodyText + '\n' + parentRev + '\n' + (deleted ? "1" : "0");
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    EVP_Digest(data.data(), data.size(), digest, &len, EVP_md5(), nullptr);
+    static const char* hex = "0123456789abcdef";
+    std::string out;
+    for (unsigned i = 0; i < len; ++i) {
+        out += hex[digest[i] >> 4];
+        out += hex[digest[i] & 15];
+    }
+    return out;
+}
 
 std::optional<RevId> parseRevId(const std::string& rev) {
     auto dash = rev.find('-');

@@ -23,6 +23,11 @@ std::optional<RevId> parseRevId(const std::string& rev);
 // Returns true when a ranks before (wins over) b.
 bool revRanksBefore(bool aDeleted, const RevId& a, bool bDeleted, const RevId& b);
 
+// The hash part of the revision a local edit (new_edits=true) gets: md5 of the canonical body
+// text, the parent rev ("" for a first revision) and the deleted flag. Deterministic, so the same
+// edit made twice (on one device or two) gives the same revision.
+std::string localRevisionHash(const std::string& bodyText, const std::string& parentRev, bool deleted);
+
 class RevisionTree {
 public:
     struct Node {

@@ -1,30 +1,16 @@
 // SqliteDatabase's write path: put/post/remove and bulk_docs (both new_edits modes) over the
 // SQLite tables of sqlite_store.cpp.
-#include <openssl/evp.h>
-
 #include <random>
 #include <unordered_map>
 
 #include "storage/json_text.h"
+#include "storage/revision_tree.h"
 #include "storage/sqlite_database.h"
 #include "storage/sqlite_database_rows.h"
 
 namespace kenes::storage {
 
 namespace {
-
-std::string md5Hex(const std::string& data) {
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    EVP_Digest(data.data(), data.size(), digest, &len, EVP_md5(), nullptr);
-    static const char* hex = "0123456789abcdef";
-    std::string out;
-    for (unsigned i = 0; i < len; ++i) {
-        out += hex[digest[i] >> 4];
-        out += hex[digest[i] & 15];
-    }
-    return out;
-}
 
 std::string randomId() {
     static std::mutex mutex;
@@ -169,8 +155,7 @@ BulkResult SqliteDatabase::writeOne(WriteContext& ctx, const Json& doc, bool new
             parent = before->rev;  // a new life on top of the tombstone
         }
         uint64_t gen = parent ? parseRevId(*parent)->gen + 1 : 1;
-        std::string hash =
-            md5Hex(bodyText + '\n' + (parent ? *parent : std::string()) + '\n' + (deleted ? "1" : "0"));
+        std::string hash = localRevisionHash(bodyText, parent ? *parent : std::string(), deleted);
         RevId rev{gen, hash};
         newRev = rev.str();
         if (state.tree.contains(newRev)) {
