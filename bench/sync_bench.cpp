@@ -78,7 +78,11 @@ int freePort() {
     return ntohs(addr.sin_port);
 }
 
-pid_t spawn(const std::vector<std::string>& argv, const fs::path& out, const fs::path& err) {
+// Starts argv with stdout/stderr in files; `cwd` (when given) is where the child runs, so that a
+// server writing files into its working directory (PouchDB Server: config.json, log.txt) keeps
+// them out of the caller's.
+pid_t spawn(const std::vector<std::string>& argv, const fs::path& out, const fs::path& err,
+            const fs::path& cwd = {}) {
     std::vector<char*> args;
     for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
@@ -87,6 +91,7 @@ pid_t spawn(const std::vector<std::string>& argv, const fs::path& out, const fs:
     posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_addopen(&fa, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     posix_spawn_file_actions_addopen(&fa, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (!cwd.empty()) posix_spawn_file_actions_addchdir_np(&fa, cwd.c_str());
     pid_t pid = -1;
     if (posix_spawnp(&pid, args[0], &fa, nullptr, args.data(), environ) != 0) pid = -1;
     posix_spawn_file_actions_destroy(&fa);
@@ -247,9 +252,9 @@ int main(int argc, char** argv) {
     fs::create_directories(scratch);
     int port = freePort();
     std::string server = "http://127.0.0.1:" + std::to_string(port);
-    pid_t pouch = spawn({"node", (modules / ".bin" / "pouchdb-server").string(), "--in-memory", "--host",
-                         "127.0.0.1", "--port", std::to_string(port)},
-                        scratch / "server.log", scratch / "server.err");
+    pid_t pouch = spawn({"node", fs::absolute(modules / ".bin" / "pouchdb-server").string(), "--in-memory",
+                         "--host", "127.0.0.1", "--port", std::to_string(port)},
+                        scratch / "server.log", scratch / "server.err", scratch);
     std::string out;
     bool up = false;
     for (int i = 0; i < 300 && !up; ++i) {
