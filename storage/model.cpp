@@ -261,6 +261,28 @@ std::vector<AgendaDay> Model::agenda(const std::string& eventId, const std::stri
     return days;
 }
 
+std::vector<SessionSnapshot> Model::sessionSnapshots(const std::vector<std::string>& languages) const {
+    auto reader = m_impl->m_readers.acquire();
+    auto q = reader->sql.prepare(
+        "SELECT id, event, start_local, end_local, room, title, cancelled FROM proj_sessions ORDER BY db, id");
+    std::vector<SessionSnapshot> out;
+    while (q.step()) {
+        SessionSnapshot s;
+        s.id = q.text(0);
+        s.event = q.text(1);
+        s.start = q.text(2);
+        s.end = q.text(3);
+        const std::string room = q.text(4), title = q.text(5);
+        for (const auto& lang : languages) {
+            s.room[lang] = resolveText(room, lang);
+            s.title[lang] = resolveText(title, lang);
+        }
+        s.cancelled = q.integer(6) != 0;
+        out.push_back(std::move(s));
+    }
+    return out;
+}
+
 std::vector<SessionInfo> Model::sessionsOnDay(const std::string& eventId, const std::string& date,
                                               const std::string& lang, const std::string& userDatabase) const {
     auto reader = m_impl->m_readers.acquire();

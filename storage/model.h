@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -43,6 +44,14 @@ struct SessionInfo {
     std::string day;                 // local date the session is listed under (its start date)
     std::vector<SpeakerInfo> speakers;  // in the session's order; unknown speaker ids get only `id`
     std::vector<std::string> standards;  // links as written: "std:C087#art2"
+};
+
+// What a person sees of a session, for telling what changed since they looked: times, the
+// cancelled flag, and room and title resolved for each requested language.
+struct SessionSnapshot {
+    std::string id, event, start, end;
+    bool cancelled = false;
+    std::map<std::string, std::string> title, room;  // language → text (with the usual fallback)
 };
 
 struct AgendaDay {
@@ -136,6 +145,8 @@ public:
     std::vector<TaskInfo> tasks(const std::string& userDatabase, bool includeDone = true) const;
     std::vector<StarInfo> stars(const std::string& userDatabase) const;
     bool isStarred(const std::string& userDatabase, const std::string& sessionId) const;
+    // Every session of every event in one query, without speakers or links.
+    std::vector<SessionSnapshot> sessionSnapshots(const std::vector<std::string>& languages) const;
 
     // Documents the projections skipped, with the reason.
     std::vector<SkippedDocument> skippedDocuments() const;

@@ -77,20 +77,14 @@ SessionChanges::~SessionChanges() {
 
 SessionChanges::Facts SessionChanges::readProgramme(const storage::Model& model) {
     Facts facts;
-    for (const char* lang : kLanguages) {
-        for (const auto& event : model.events(lang)) {
-            for (const auto& day : model.agenda(event.id, lang)) {
-                for (const auto& s : day.sessions) {
-                    auto& f = facts[s.id];
-                    f.event = s.event;
-                    f.start = s.start;
-                    f.end = s.end;
-                    f.cancelled = s.cancelled;
-                    f.title[lang] = s.title;
-                    f.room[lang] = s.room;
-                }
-            }
-        }
+    for (auto& s : model.sessionSnapshots({std::begin(kLanguages), std::end(kLanguages)})) {
+        auto& f = facts[s.id];
+        f.event = std::move(s.event);
+        f.start = std::move(s.start);
+        f.end = std::move(s.end);
+        f.cancelled = s.cancelled;
+        f.title = std::move(s.title);
+        f.room = std::move(s.room);
     }
     return facts;
 }
