@@ -68,6 +68,7 @@ void Scheduler::stop() {
         std::lock_guard lock(m_mutex);
         m_stop = true;
         if (m_current) m_current->cancel();
+        if (m_probeClient) m_probeClient->cancel();
         m_wake.notify_all();
     }
     if (m_thread.joinable()) m_thread.join();
@@ -151,7 +152,19 @@ bool Scheduler::probe() {
     options.totalTimeout = m_config.probeTimeout;
     try {
         HttpClient client(m_config.serverUrl, options);
-        return client.request("GET", "/").status > 0;
+        {
+            std::lock_guard lock(m_mutex);
+            if (m_stop) return false;
+            m_probeClient = &client;
+        }
+        bool reachable = false;
+        try {
+            reachable = client.request("GET", "/").status > 0;
+        } catch (const SyncError&) {
+        }
+        std::lock_guard lock(m_mutex);
+        m_probeClient = nullptr;
+        return reachable;
     } catch (const SyncError&) {
         return false;
     }

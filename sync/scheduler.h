@@ -141,6 +141,7 @@ private:
     std::chrono::milliseconds m_probeBackoff{0};
     uint64_t m_probes = 0;
     Replicator* m_current = nullptr;  // the running replication (for live counts and stop())
+    HttpClient* m_probeClient = nullptr;  // the probe in flight (cancelled by stop())
     std::atomic<uint64_t> m_generation{0};
     std::thread m_thread;
 };

@@ -2,8 +2,15 @@
 // first sync on start, a debounced push after local edits (several edits, one push), offline
 // detection with a doubling probe back-off, and picking up both sides' changes once the server
 // is reachable again. Short intervals keep it quick.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <thread>
+#include <vector>
 
 #include <catch2/catch.hpp>
 
@@ -166,4 +173,72 @@ TEST_CASE("scheduler: offline, probes back off, back online picks up both sides"
     CHECK(describeDifference(localSnapshot(*store->database("library")), remoteSnapshot(port, "library")) ==
           "");
     CHECK(describeDifference(localSnapshot(*store->database("notes")), remoteSnapshot(port, "notes")) == "");
+}
+
+// A loopback listener that closes every connection at once until hang() is called, and from then
+// on accepts connections and never answers them (a server that went silent mid-probe).
+class SilentServer {
+public:
+    SilentServer() {
+        m_fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        REQUIRE(::bind(m_fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+        socklen_t len = sizeof addr;
+        ::getsockname(m_fd, reinterpret_cast<sockaddr*>(&addr), &len);
+        m_port = ntohs(addr.sin_port);
+        REQUIRE(::listen(m_fd, 16) == 0);
+        m_thread = std::thread([this] {
+            while (!m_stop) {
+                pollfd p{m_fd, POLLIN, 0};
+                if (::poll(&p, 1, 50) <= 0) continue;
+                int c = ::accept(m_fd, nullptr, nullptr);
+                if (c < 0) continue;
+                if (m_hang) {
+                    m_held.push_back(c);
+                    m_heldCount = m_held.size();
+                } else {
+                    ::close(c);
+                }
+            }
+        });
+    }
+    ~SilentServer() {
+        m_stop = true;
+        m_thread.join();
+        for (int c : m_held) ::close(c);
+        ::close(m_fd);
+    }
+    int port() const { return m_port; }
+    void hang() { m_hang = true; }
+    size_t held() const { return m_heldCount; }
+
+private:
+    int m_fd = -1;
+    int m_port = 0;
+    std::atomic<bool> m_stop{false}, m_hang{false};
+    std::atomic<size_t> m_heldCount{0};
+    std::vector<int> m_held;  // accept thread only
+    std::thread m_thread;
+};
+
+TEST_CASE("scheduler: stop() cancels a probe that the server never answers", "[sync][scheduler]") {
+    SilentServer server;
+    test::TempDir dir("kenes-scheduler-stop");
+    auto store = storage::Store::open(dir.path());
+    auto config = quickConfig("http://127.0.0.1:" + std::to_string(server.port()));
+    config.probeTimeout = std::chrono::seconds(20);
+    sync::Scheduler scheduler(*store, config);
+    scheduler.start();
+    REQUIRE(waitFor(
+        scheduler, [](const sync::SchedulerStatus& s) { return s.failedProbes >= 1; },
+        std::chrono::seconds(20)));
+    server.hang();
+    REQUIRE(eventually([&] { return server.held() >= 1; }, std::chrono::seconds(10)));
+    auto t0 = Clock::now();
+    scheduler.stop();
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0).count();
+    INFO("stop() took " << ms << " ms");
+    CHECK(ms < 2000);
 }
