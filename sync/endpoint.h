@@ -3,6 +3,7 @@
 // local→local, remote→remote) is the same code.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -77,6 +78,10 @@ public:
     // True when writeRevisions() may run on one thread while revsDiff()/putLocal() run on another
     // (the replicator then overlaps writing one batch with reading the next).
     virtual bool concurrentWrites() const { return false; }
+    // A second, independent connection to the same database, used only for fetch() on another
+    // thread while this endpoint serves other calls; nullptr when there is none. Its requests are
+    // added to this endpoint's requestCount() when it is destroyed; it must not outlive this one.
+    virtual std::unique_ptr<Endpoint> openFetcher() { return nullptr; }
 };
 
 // A database of the local store. Seqs are the store's integers.
@@ -118,8 +123,10 @@ public:
     storage::RevsDiffResult revsDiff(const storage::RevsDiffRequest& request) override;
     FetchResult fetch(const std::vector<std::pair<std::string, std::string>>& idRevs) override;
     std::vector<storage::BulkResult> writeRevisions(const std::vector<Json>& docs) override;
+    ~RemoteEndpoint() override;
     void cancel() override { m_client.cancel(); }
-    uint64_t requestCount() const override { return m_client.requestCount(); }
+    uint64_t requestCount() const override { return m_client.requestCount() + m_fetcherRequests->load(); }
+    std::unique_ptr<Endpoint> openFetcher() override;
 
     HttpClient& client() { return m_client; }
     const std::string& databaseName() const { return m_dbName; }
@@ -130,9 +137,13 @@ private:
     std::string docPath(const std::string& id) const;
     FetchResult fetchOneByOne(const std::vector<std::pair<std::string, std::string>>& idRevs);
 
+    std::string m_url;     // as given, for openFetcher()
     std::string m_dbName;
     std::string m_dbPath;  // "/" + encoded name
     HttpClient m_client;
+    // Requests of this endpoint's finished fetchers; for a fetcher, its parent's counter.
+    std::shared_ptr<std::atomic<uint64_t>> m_fetcherRequests = std::make_shared<std::atomic<uint64_t>>(0);
+    bool m_isFetcher = false;
     bool m_bulkGet = true;
     std::map<std::string, std::string> m_localRevs;  // last known _rev of each _local document
 };

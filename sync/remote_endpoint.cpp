@@ -67,9 +67,23 @@ std::pair<std::string, std::string> splitDatabaseUrl(const std::string& database
 }
 
 RemoteEndpoint::RemoteEndpoint(const std::string& databaseUrl, HttpOptions options)
-    : m_dbName(splitDatabaseUrl(databaseUrl).second),
+    : m_url(databaseUrl),
+      m_dbName(splitDatabaseUrl(databaseUrl).second),
       m_dbPath("/" + urlEncode(m_dbName)),
       m_client(splitDatabaseUrl(databaseUrl).first, std::move(options)) {}
+
+RemoteEndpoint::~RemoteEndpoint() {
+    if (m_isFetcher) m_fetcherRequests->fetch_add(m_client.requestCount());
+}
+
+std::unique_ptr<Endpoint> RemoteEndpoint::openFetcher() {
+    auto fetcher = std::make_unique<RemoteEndpoint>(m_url, m_client.options());
+    fetcher->m_fetcherRequests = m_fetcherRequests;
+    fetcher->m_isFetcher = true;
+    fetcher->m_bulkGet = m_bulkGet;
+    if (m_client.cancelled()) fetcher->cancel();
+    return fetcher;
+}
 
 std::string RemoteEndpoint::identity() {
     std::string id = m_client.displayUrl() + m_dbPath;

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <ctime>
+#include <deque>
 #include <future>
 #include <random>
 #include <set>
@@ -118,12 +119,13 @@ void Replicator::cancel() {
     m_source.cancel();
     m_target.cancel();
     std::lock_guard lock(m_mutex);
+    for (Endpoint* fetcher : m_fetchers) fetcher->cancel();
     m_wake.notify_all();
 }
 
 void Replicator::sleepFor(std::chrono::milliseconds delay) {
     std::unique_lock lock(m_mutex);
-    m_wake.wait_for(lock, delay, [&] { return m_cancelled.load(); });
+    m_wake.wait_for(lock, delay, [&] { return m_cancelled.load() || m_abandoned.load(); });
 }
 
 template <typename F>
@@ -131,7 +133,7 @@ auto Replicator::withRetry(const char* step, F&& f, bool failFastOffline) -> dec
     static thread_local std::mt19937 rng{std::random_device{}()};
     auto delay = m_options.initialBackoff;
     for (int attempt = 1;; ++attempt) {
-        if (m_cancelled.load()) throw SyncError(ErrorKind::Cancelled, "replication cancelled");
+        if (m_cancelled.load() || m_abandoned.load()) throw SyncError(ErrorKind::Cancelled, "replication cancelled");
         try {
             try {
                 return f();
@@ -139,7 +141,7 @@ auto Replicator::withRetry(const char* step, F&& f, bool failFastOffline) -> dec
                 throw SyncError(ErrorKind::Protocol, std::string("unexpected answer while ") + step + " (" + e.what() + ")");
             }
         } catch (const SyncError& e) {
-            if (e.kind() == ErrorKind::Cancelled || m_cancelled.load())
+            if (e.kind() == ErrorKind::Cancelled || m_cancelled.load() || m_abandoned.load())
                 throw SyncError(ErrorKind::Cancelled, "replication cancelled");
             if (!e.retryable() || (failFastOffline && e.offline())) throw;
             if (attempt >= m_options.maxAttempts)
@@ -265,15 +267,70 @@ ReplicationResult Replicator::run() {
     Json since = startSeq;
     update([&](ReplicationProgress& p) { p.lastSeq = startSeq; });
 
-    // One batch in flight on the target while the next is read from the source (when the target
-    // allows it); checkpoints are written in order, each after its batch is safely written.
+    // The pipeline: the changes feed and revs_diff are read here; each batch's revisions are
+    // fetched on a connection of its own (up to kFetchAhead batches in flight, when the target
+    // takes concurrent writes and the source can open more connections); batches then pass
+    // crossDevice() and are written strictly in feed order, one write in flight, and each batch's
+    // checkpoint is written only after it and every earlier batch are written.
+    constexpr size_t kFetchAhead = 2;
     const bool overlap = m_target.concurrentWrites();
+    std::vector<std::unique_ptr<Endpoint>> fetchers;
+    if (overlap)
+        while (fetchers.size() < kFetchAhead)
+            if (auto fetcher = m_source.openFetcher())
+                fetchers.push_back(std::move(fetcher));
+            else
+                break;
+    {
+        std::lock_guard lock(m_mutex);
+        for (auto& fetcher : fetchers) {
+            m_fetchers.push_back(fetcher.get());
+            if (m_cancelled.load()) fetcher->cancel();
+        }
+    }
+    struct Batch {
+        std::future<FetchResult> fetched;
+        Json seq;
+    };
+    std::deque<Batch> inFlight;
+    size_t nextFetcher = 0;
     std::future<void> writing;
     Json writingSeq;
     auto settle = [&] {
         if (!writing.valid()) return;
         writing.get();
         writeCheckpoint(writingSeq, startSeq);
+    };
+    auto fetchBatch = [this](Endpoint& endpoint, std::vector<std::pair<std::string, std::string>> missing) {
+        if (missing.empty()) return FetchResult{};
+        FetchResult fetched = withRetry("fetching documents", [&] { return endpoint.fetch(missing); });
+        update([&](ReplicationProgress& p) {
+            p.docsRead += fetched.docs.size();
+            p.docFailures += fetched.errors.size();
+        });
+        return fetched;
+    };
+    auto writeOldest = [&] {
+        Batch batch = std::move(inFlight.front());
+        inFlight.pop_front();
+        std::vector<Json> docs = crossDevice(batch.fetched.get().docs);
+        settle();
+        auto write = [this, docs = std::move(docs)] {
+            if (docs.empty()) return;
+            auto failed = withRetry("writing documents", [&] { return m_target.writeRevisions(docs); });
+            update([&](ReplicationProgress& p) {
+                p.docsWritten += docs.size() - std::min(docs.size(), failed.size());
+                p.docFailures += failed.size();
+            });
+        };
+        writingSeq = batch.seq;
+        writing = overlap ? std::async(std::launch::async, std::move(write))
+                          : std::async(std::launch::deferred, std::move(write));
+        if (!overlap) settle();
+    };
+    auto drain = [&] {
+        while (!inFlight.empty()) writeOldest();
+        settle();
     };
     try {
         for (;;) {
@@ -283,7 +340,7 @@ ReplicationResult Replicator::run() {
                 p.pending = page.pending;
             });
             if (page.results.empty()) {
-                settle();
+                drain();
                 if (page.lastSeq != since && !page.lastSeq.is_null()) writeCheckpoint(page.lastSeq, startSeq);
                 break;
             }
@@ -298,7 +355,6 @@ ReplicationResult Replicator::run() {
                         ++checked;
                     }
             }
-            if (!overlap) settle();
             auto diff = withRetry("comparing revisions with the target", [&] { return m_target.revsDiff(request); });
             std::vector<std::pair<std::string, std::string>> missing;
             for (const auto& [id, entry] : diff)
@@ -308,44 +364,42 @@ ReplicationResult Replicator::run() {
                 p.missingFound += missing.size();
             });
 
-            std::vector<Json> docs;
-            if (!missing.empty()) {
-                FetchResult fetched = withRetry("fetching documents", [&] { return m_source.fetch(missing); });
-                update([&](ReplicationProgress& p) {
-                    p.docsRead += fetched.docs.size();
-                    p.docFailures += fetched.errors.size();
-                });
-                docs = crossDevice(std::move(fetched.docs));
-            }
-            settle();
-            auto write = [this, batch = std::move(docs)] {
-                if (batch.empty()) return;
-                auto failed = withRetry("writing documents", [&] { return m_target.writeRevisions(batch); });
-                update([&](ReplicationProgress& p) {
-                    p.docsWritten += batch.size() - std::min(batch.size(), failed.size());
-                    p.docFailures += failed.size();
-                });
-            };
             since = page.lastSeq;
-            writingSeq = since;
-            writing = overlap ? std::async(std::launch::async, std::move(write))
-                              : std::async(std::launch::deferred, std::move(write));
-            if (!overlap) settle();
+            if (fetchers.empty()) {
+                inFlight.push_back({std::async(std::launch::deferred, fetchBatch, std::ref(m_source), std::move(missing)),
+                                    since});
+                writeOldest();
+            } else {
+                while (inFlight.size() >= fetchers.size()) writeOldest();
+                Endpoint& fetcher = *fetchers[nextFetcher++ % fetchers.size()];
+                inFlight.push_back(
+                    {std::async(std::launch::async, fetchBatch, std::ref(fetcher), std::move(missing)), since});
+            }
             // A short page ends the feed; so does "pending": 0 when the peer reports it.
             bool more = page.pending ? *page.pending > 0 : page.results.size() >= m_options.batchSize;
             if (!more) {
-                settle();
+                drain();
                 break;
             }
         }
     } catch (...) {
-        if (writing.valid()) {
-            try {
-                writing.get();  // never leave a write running behind
-            } catch (...) {
-            }
+        // Never leave a step running behind: stop the ones in flight and wait for them.
+        m_abandoned.store(true);
+        {
+            std::lock_guard lock(m_mutex);
+            for (Endpoint* fetcher : m_fetchers) fetcher->cancel();
+            m_fetchers.clear();
+            m_wake.notify_all();
         }
+        for (auto& batch : inFlight)
+            if (batch.fetched.wait_for(std::chrono::seconds(0)) != std::future_status::deferred) batch.fetched.wait();
+        if (writing.valid() && writing.wait_for(std::chrono::seconds(0)) != std::future_status::deferred)
+            writing.wait();
         throw;
+    }
+    {
+        std::lock_guard lock(m_mutex);
+        m_fetchers.clear();
     }
 
     ReplicationResult result;

@@ -8,6 +8,7 @@
 #include <functional>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "sync/endpoint.h"
 
@@ -101,7 +102,9 @@ private:
 
     mutable std::mutex m_mutex;
     ReplicationProgress m_progress;
+    std::vector<Endpoint*> m_fetchers;  // run()'s extra source connections, for cancel()
     std::atomic<bool> m_cancelled{false};
+    std::atomic<bool> m_abandoned{false};  // run() failed: steps still in flight stop at once
     std::condition_variable m_wake;
 };
 
