@@ -150,8 +150,60 @@ public:
         }
     }
 
+    // fillDetails for all of `sessions`, which are the sessions of `eventId` or a part of them: one
+    // query for the event's speakers and one for its standard links instead of two per session.
+    void fillEventDetails(ModelSql& sql, std::vector<SessionInfo>& sessions, const std::string& eventId,
+                          const std::string& lang) const {
+        std::map<std::pair<std::string_view, std::string_view>, SessionInfo*> byKey;
+        for (auto& s : sessions) byKey.emplace(std::pair<std::string_view, std::string_view>(s.database, s.id), &s);
+        auto find = [&](const std::string& db, const std::string& id) -> SessionInfo* {
+            auto it = byKey.find({db, id});
+            return it == byKey.end() ? nullptr : it->second;
+        };
+        {
+            auto sp = sql.prepare(
+                "SELECT ss.db, ss.session, ss.speaker, p.name, p.role, p.organisation, p.country, p.bio "
+                "FROM proj_sessions s JOIN proj_session_speakers ss ON ss.db=s.db AND ss.session=s.id "
+                "LEFT JOIN proj_speakers p ON p.db=ss.db AND p.id=ss.speaker WHERE s.event=?1 "
+                "ORDER BY ss.db, ss.session, ss.pos");
+            sp.bind(1, eventId);
+            while (sp.step()) {
+                SessionInfo* s = find(sp.text(0), sp.text(1));
+                if (!s) continue;
+                SpeakerInfo info;
+                info.id = sp.text(2);
+                info.name = resolveText(sp.text(3), lang);
+                info.role = resolveText(sp.text(4), lang);
+                info.organisation = resolveText(sp.text(5), lang);
+                info.country = sp.text(6);
+                info.bio = resolveText(sp.text(7), lang);
+                s->speakers.push_back(std::move(info));
+            }
+        }
+        auto st = sql.prepare(
+            "SELECT st.db, st.session, st.standard, st.article FROM proj_sessions s "
+            "JOIN proj_session_standards st ON st.db=s.db AND st.session=s.id WHERE s.event=?1 "
+            "ORDER BY st.db, st.session, st.pos");
+        st.bind(1, eventId);
+        while (st.step()) {
+            SessionInfo* s = find(st.text(0), st.text(1));
+            if (!s) continue;
+            std::string link = st.text(2);
+            if (!st.text(3).empty()) link += "#" + st.text(3);
+            s->standards.push_back(std::move(link));
+        }
+    }
+
     void markStars(ModelSql& sql, std::vector<SessionInfo>& sessions, const std::string& userDb) const {
-        if (userDb.empty()) return;
+        if (userDb.empty() || sessions.empty()) return;
+        if (sessions.size() > 64) {  // one pass over the user's stars rather than one look-up per session
+            std::set<std::string> starred;
+            auto q = sql.prepare("SELECT session FROM proj_stars WHERE db=?1");
+            q.bind(1, userDb);
+            while (q.step()) starred.insert(q.text(0));
+            for (auto& s : sessions) s.starred = starred.count(s.id) > 0;
+            return;
+        }
         for (auto& s : sessions) {
             auto q = sql.prepare("SELECT 1 FROM proj_stars WHERE db=?1 AND session=?2 LIMIT 1");
             q.bind(1, userDb).bind(2, s.id);
@@ -251,7 +303,8 @@ std::vector<AgendaDay> Model::agenda(const std::string& eventId, const std::stri
                                  "s.kind, s.track, s.language, s.cancelled, s.url FROM proj_sessions s "
                                  "WHERE s.event=?1 ORDER BY s.start_local, s.end_local, s.id");
     q.bind(1, eventId);
-    auto sessions = m_impl->sessionsFrom(reader->sql, q, lang);
+    auto sessions = m_impl->sessionsFrom(reader->sql, q, lang, false);
+    m_impl->fillEventDetails(reader->sql, sessions, eventId, lang);
     m_impl->markStars(reader->sql, sessions, userDatabase);
     std::vector<AgendaDay> days;
     for (auto& s : sessions) {

@@ -16,6 +16,7 @@
 #include "app/core/app_context.h"
 #include "app/shell/app_shell.h"
 #include "app/shell/fonts.h"
+#include "app/views/agenda_view.h"
 #include "storage/store.h"
 
 namespace kenes::app {
@@ -132,6 +133,9 @@ int runDesktop(const std::filesystem::path& dataDir, std::ostream& err) {
     ctx->bus().setWake([] { glfwPostEmptyEvent(); });
     AppShell shell(*ctx);
     shell.setScale(window.scale());
+    // The agenda (the usual first view) reads its programme off the UI thread: the first frame
+    // does not wait for a large event.
+    if (auto* agenda = dynamic_cast<AgendaView*>(shell.view("agenda"))) agenda->loadInBackground(*ctx);
     ctx->sync().start();  // background sync from launch; the loop only reads its snapshots
     // The loop sleeps until input, a background result (glfwPostEmptyEvent) or the earliest
     // timer a view asked for; ImGui needs a few extra frames after input to settle animations.

@@ -2,6 +2,7 @@
 
 #include <imgui.h>
 
+#include <chrono>
 #include <ctime>
 #include <utility>
 
@@ -47,17 +48,49 @@ AgendaView::AgendaView(AppContext& ctx) {
     ctx.bus().subscribe<DataChanged>([this](const DataChanged&) { m_stale = true; });
 }
 
-void AgendaView::reload(AppContext& ctx) {
-    const std::string& lang = ctx.settings().contentLanguage;
-    m_events = ctx.model().events(lang);
+AgendaView::Loaded AgendaView::load(const storage::Model& model, const std::string& eventId,
+                                    const std::string& lang, const std::string& userDatabase) {
+    Loaded out;
+    out.events = model.events(lang);
+    out.eventId = eventId;
     bool found = false;
-    for (auto& e : m_events) found = found || e.id == m_eventId;
-    if (!found) m_eventId = m_events.empty() ? "" : m_events.front().id;
-    m_days = m_eventId.empty() ? std::vector<storage::AgendaDay>{}
-                               : ctx.model().agenda(m_eventId, lang, ctx.userDatabaseName());
+    for (auto& e : out.events) found = found || e.id == out.eventId;
+    if (!found) out.eventId = out.events.empty() ? "" : out.events.front().id;
+    if (!out.eventId.empty()) out.days = model.agenda(out.eventId, lang, userDatabase);
+    return out;
+}
+
+void AgendaView::apply(Loaded loaded, const std::string& lang) {
+    m_events = std::move(loaded.events);
+    m_eventId = std::move(loaded.eventId);
+    m_days = std::move(loaded.days);
     m_loadedLanguage = lang;
     m_nowNextAt = -1;
+}
+
+void AgendaView::reload(AppContext& ctx) {
+    const std::string& lang = ctx.settings().contentLanguage;
+    apply(load(ctx.model(), m_eventId, lang, ctx.userDatabaseName()), lang);
     m_stale = false;
+}
+
+void AgendaView::loadInBackground(AppContext& ctx) {
+    if (m_pending.valid()) return;
+    m_pendingLanguage = ctx.settings().contentLanguage;
+    const storage::Model* model = &ctx.model();
+    EventBus* bus = &ctx.bus();
+    m_pending = std::async(std::launch::async, [model, bus, eventId = m_eventId, lang = m_pendingLanguage,
+                                                user = ctx.userDatabaseName()] {
+        Loaded loaded;
+        try {
+            loaded = load(*model, eventId, lang, user);
+        } catch (const std::exception&) {
+            // Left empty: the next draw loads in place and shows the error's effect as usual.
+        }
+        bus->postFromAnyThread(BackgroundResult{});  // wakes the loop so the agenda is drawn at once
+        return loaded;
+    });
+    m_stale = false;  // a change from now on marks the background result stale in turn
 }
 
 void AgendaView::toggleStar(AppContext& ctx, const storage::SessionInfo& session) {
@@ -70,6 +103,16 @@ void AgendaView::toggleStar(AppContext& ctx, const storage::SessionInfo& session
 }
 
 void AgendaView::draw(AppContext& ctx) {
+    if (m_pending.valid()) {
+        if (m_pending.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
+            mutedText(tr("Loading…"));
+            ctx.requestWakeAt(std::chrono::steady_clock::now() + std::chrono::milliseconds(30));
+            return;
+        }
+        Loaded loaded = m_pending.get();
+        if (loaded.events.empty()) m_stale = true;  // nothing or a failure: load in place once
+        apply(std::move(loaded), m_pendingLanguage);
+    }
     if (m_stale || m_loadedLanguage != ctx.settings().contentLanguage) reload(ctx);
     if (m_events.empty()) {
         mutedText(tr("No events yet. Import a programme or sync with your organiser's hub."));

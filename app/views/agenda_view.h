@@ -3,6 +3,7 @@
 // UI thread only.
 #pragma once
 
+#include <future>
 #include <string>
 #include <vector>
 
@@ -27,8 +28,21 @@ public:
     const std::vector<storage::AgendaDay>& days() const { return m_days; }
     const storage::NowNext& nowNext() const { return m_nowNext; }  // as of the last drawn minute
     void toggleStar(AppContext& ctx, const storage::SessionInfo& session);
+    // Starts reading the events and the agenda on a background thread (the app calls it at start,
+    // so its first frame does not wait for a large programme); draw() shows a "Loading…" line
+    // until the result arrives, and the bus is woken then. Without it, draw() loads in place.
+    void loadInBackground(AppContext& ctx);
+    bool loading() const { return m_pending.valid(); }
 
 private:
+    struct Loaded {
+        std::vector<storage::EventInfo> events;
+        std::string eventId;
+        std::vector<storage::AgendaDay> days;
+    };
+    static Loaded load(const storage::Model& model, const std::string& eventId, const std::string& lang,
+                       const std::string& userDatabase);
+    void apply(Loaded loaded, const std::string& lang);
     void reload(AppContext& ctx);
 
     bool m_stale = true;
@@ -38,6 +52,8 @@ private:
     storage::NowNext m_nowNext;
     int64_t m_nowNextAt = -1;
     ExportButtons m_exports;  // "Export my agenda (.ics)", "Session report"
+    std::future<Loaded> m_pending;  // loadInBackground's result
+    std::string m_pendingLanguage;
 };
 
 }  // namespace kenes::app

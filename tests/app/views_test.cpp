@@ -248,3 +248,32 @@ TEST_CASE("the agenda's now/next, taken from its loaded sessions, matches the mo
         if (shown.next && expected.next) CHECK(shown.next->id == expected.next->id);
     }
 }
+
+TEST_CASE("the agenda loaded in the background shows once it arrives, the same as loaded in place", "[views]") {
+    Harness h;
+    auto* agenda = dynamic_cast<AgendaView*>(h.shell->view("agenda"));
+    REQUIRE(agenda);
+    agenda->loadInBackground(h.ctx);
+    CHECK(agenda->loading());
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    h.frame();  // draws "Loading…" or the agenda, whichever is ready: never blocks on the query
+    while (agenda->loading() && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        h.frame();
+    }
+    REQUIRE_FALSE(agenda->loading());
+    REQUIRE_FALSE(agenda->days().empty());
+    auto expected = h.ctx.model().agenda(agenda->eventId(), h.ctx.settings().contentLanguage, h.ctx.userDatabaseName());
+    REQUIRE(agenda->days().size() == expected.size());
+    for (size_t d = 0; d < expected.size(); ++d) {
+        REQUIRE(agenda->days()[d].sessions.size() == expected[d].sessions.size());
+        for (size_t i = 0; i < expected[d].sessions.size(); ++i)
+            CHECK(agenda->days()[d].sessions[i].id == expected[d].sessions[i].id);
+    }
+    // A star set after the background load is shown at the next frame, as with a load in place.
+    const auto first = agenda->days().front().sessions.front();
+    agenda->toggleStar(h.ctx, first);
+    h.frame();
+    h.frame();
+    CHECK(agenda->days().front().sessions.front().starred != first.starred);
+}

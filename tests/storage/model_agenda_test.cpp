@@ -2,6 +2,8 @@
 // now/next at boundaries, speakers, linked standards, notes, tasks and stars.
 #include <catch2/catch.hpp>
 
+#include <cstdio>
+
 #include "model_test_util.h"
 
 using namespace kenes;
@@ -182,4 +184,56 @@ TEST_CASE("speakers, linked standards, notes, tasks and stars", "[model][agenda]
     storage::unstarSession(*user, "session:b");
     CHECK_FALSE(f.model.isStarred(userDb, "session:b"));
     CHECK(f.model.stars(userDb).empty());
+}
+
+TEST_CASE("the whole agenda's speakers, links and stars match the per-day look-ups", "[model][agenda]") {
+    test::ModelFixture f;
+    seed(f);
+    auto events = f.db("events");
+    // More sessions than the per-session star look-up handles, with speakers (one unknown), links and stars.
+    for (int i = 0; i < 80; ++i) {
+        char start[32], end[32];
+        std::snprintf(start, sizeof start, "2019-07-27T%02d:%02d", 8 + i / 12, (i % 12) * 5);
+        std::snprintf(end, sizeof end, "2019-07-27T%02d:%02d", 8 + i / 12, (i % 12) * 5 + 4);
+        Json extra = Json::object();
+        if (i % 3 == 0) extra["speakers"] = {"speaker:anna", "speaker:ghost"};
+        if (i % 3 == 1) extra["speakers"] = {"speaker:ghost", "speaker:anna"};
+        if (i % 4 == 0) extra["standards"] = {"std:C087#art" + std::to_string(i), "std:C098"};
+        events->put(session("session:bulk" + std::to_string(i), "event:almaty", start, end, "Bulk " + std::to_string(i),
+                            extra));
+    }
+    const std::string userDb = storage::userDatabaseName("anna");
+    auto user = f.db(userDb);
+    for (const char* id : {"session:a", "session:bulk5", "session:bulk42", "session:m1"})
+        storage::starSession(*user, id, "event:almaty");
+
+    for (const char* lang : {"en", "ru"}) {
+        for (const std::string& who : {userDb, std::string()}) {
+            auto days = f.model.agenda("event:almaty", lang, who);
+            REQUIRE(days.size() == 3);
+            for (auto& day : days) {
+                auto expected = f.model.sessionsOnDay("event:almaty", day.date, lang, who);
+                REQUIRE(ids(day.sessions) == ids(expected));
+                for (size_t i = 0; i < expected.size(); ++i) {
+                    const auto& got = day.sessions[i];
+                    const auto& want = expected[i];
+                    CHECK(got.standards == want.standards);
+                    CHECK(got.starred == want.starred);
+                    REQUIRE(got.speakers.size() == want.speakers.size());
+                    for (size_t k = 0; k < want.speakers.size(); ++k) {
+                        CHECK(got.speakers[k].id == want.speakers[k].id);
+                        CHECK(got.speakers[k].name == want.speakers[k].name);
+                    }
+                }
+            }
+            auto bulk = days[2].sessions;
+            REQUIRE(bulk.size() == 80);
+            CHECK(bulk[5].starred == !who.empty());
+            CHECK_FALSE(bulk[6].starred);
+            REQUIRE(bulk[1].speakers.size() == 2);
+            CHECK(bulk[1].speakers[0].id == "speaker:ghost");
+            CHECK(bulk[1].speakers[1].id == "speaker:anna");
+            CHECK(bulk[4].standards == std::vector<std::string>{"std:C087#art4", "std:C098"});
+        }
+    }
 }
