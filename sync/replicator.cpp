@@ -275,12 +275,11 @@ ReplicationResult Replicator::run() {
     constexpr size_t kFetchAhead = 2;
     const bool overlap = m_target.concurrentWrites();
     std::vector<std::unique_ptr<Endpoint>> fetchers;
-    if (overlap)
-        while (fetchers.size() < kFetchAhead)
-            if (auto fetcher = m_source.openFetcher())
-                fetchers.push_back(std::move(fetcher));
-            else
-                break;
+    while (overlap && fetchers.size() < kFetchAhead) {
+        auto fetcher = m_source.openFetcher();
+        if (!fetcher) break;
+        fetchers.push_back(std::move(fetcher));
+    }
     {
         std::lock_guard lock(m_mutex);
         for (auto& fetcher : fetchers) {
