@@ -23,6 +23,7 @@
 #include "app/views/notes_view.h"
 #include "app/views/sync_indicator.h"
 #include "app/views/sync_view.h"
+#include "headless_imgui.h"
 #include "hub/hub_fixture.h"
 #include "storage/model_store.h"
 #include "storage/sample_content.h"
@@ -41,25 +42,18 @@ namespace {
 
 // An ImGui context with a font atlas and the shell over a data directory (no window).
 struct Harness {
+    kenes::test::HeadlessImGui imgui;  // first: outlives the shell
     std::unique_ptr<AppContext> ctx;
     std::unique_ptr<AppShell> shell;
     std::chrono::steady_clock::duration slowestFrame{};  // UI-thread CPU time of the costliest frame
 
     explicit Harness(const std::filesystem::path& dataDir, const std::string& user = "tester") {
-        ImGui::CreateContext();
-        ImGui::GetIO().IniFilename = nullptr;
-        ImGui::GetIO().DisplaySize = ImVec2(1280, 800);
-        buildFonts(16.0f);
-        unsigned char* pixels = nullptr;
-        int w = 0, h = 0;
-        ImGui::GetIO().Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
         ctx = std::make_unique<AppContext>(dataDir, user);
         shell = std::make_unique<AppShell>(*ctx);
     }
     ~Harness() {
         shell.reset();
         ctx.reset();
-        ImGui::DestroyContext();
     }
     // CPU time of this (the UI) thread: what a frame itself costs, whatever else the shared machine runs.
     static std::chrono::nanoseconds threadCpu() {
@@ -69,10 +63,7 @@ struct Harness {
     }
     void frame() {
         auto start = threadCpu();
-        ImGui::GetIO().DeltaTime = 1.0f / 60;
-        ImGui::NewFrame();
-        shell->drawFrame();
-        ImGui::Render();
+        kenes::test::drawShellFrame(*shell);
         slowestFrame = std::max<std::chrono::steady_clock::duration>(slowestFrame, threadCpu() - start);
     }
     // Draws frames (about 50 a second) until `done` or the timeout; returns whether it got done.

@@ -13,6 +13,7 @@
 #include "app/shell/fonts.h"
 #include "app/views/notes_view.h"
 #include "app/views/view.h"
+#include "headless_imgui.h"
 #include "support/process.h"
 
 using namespace kenes::app;
@@ -22,42 +23,16 @@ namespace {
 struct Harness {
     kenes::test::TempDir dir{"kenes-compact"};
     AppContext ctx{dir.path(), "tester"};
+    kenes::test::HeadlessImGui imgui;
     std::unique_ptr<AppShell> shell;
 
-    explicit Harness(float width, float height = 844) {
-        ImGui::CreateContext();
-        ImGui::GetIO().IniFilename = nullptr;
-        ImGui::GetIO().DisplaySize = ImVec2(width, height);
-        buildFonts(17.0f);
-        unsigned char* pixels = nullptr;
-        int w = 0, h = 0;
-        ImGui::GetIO().Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
+    explicit Harness(float width, float height = 844) : imgui(width, height, 17.0f) {
         applyTheme("dark", 1.0f);
         shell = std::make_unique<AppShell>(ctx);
     }
-    ~Harness() {
-        shell.reset();
-        ImGui::DestroyContext();
-    }
-    void frame() {
-        ImGui::GetIO().DeltaTime = 1.0f / 60;
-        ImGui::NewFrame();
-        shell->drawFrame();
-        ImGui::Render();
-    }
-    // A press and release of the left button at (x, y), with a frame for each step.
-    void click(float x, float y) {
-        ImGuiIO& io = ImGui::GetIO();
-        io.MousePos = ImVec2(x, y);
-        io.MouseDown[0] = false;
-        frame();
-        io.MouseDown[0] = true;
-        frame();
-        io.MouseDown[0] = false;
-        frame();
-        io.MousePos = ImVec2(-1, -1);
-        frame();
-    }
+    ~Harness() { shell.reset(); }
+    void frame() { kenes::test::drawShellFrame(*shell); }
+    void click(float x, float y) { kenes::test::clickAt(*shell, x, y); }
     const AppShell::Tab* tab(const std::string& id) const {
         for (auto& t : shell->bottomTabs())
             if (t.id == id) return &t;

@@ -13,6 +13,7 @@
 #include "app/shell/fonts.h"
 #include "app/views/merge_view.h"
 #include "app/views/notes_view.h"
+#include "headless_imgui.h"
 #include "hub/hub_fixture.h"
 #include "storage/note_conflicts.h"
 #include "sync/endpoint.h"
@@ -75,19 +76,6 @@ struct Device {
     }
 };
 
-struct ImGuiContextGuard {
-    ImGuiContextGuard() {
-        ImGui::CreateContext();
-        ImGui::GetIO().IniFilename = nullptr;
-        ImGui::GetIO().DisplaySize = ImVec2(1280, 800);
-        buildFonts(16.0f);
-        unsigned char* pixels = nullptr;
-        int w = 0, h = 0;
-        ImGui::GetIO().Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
-    }
-    ~ImGuiContextGuard() { ImGui::DestroyContext(); }
-};
-
 }  // namespace
 
 TEST_CASE("a note changed in two data dirs is merged in the merge view and converges through the hub",
@@ -95,7 +83,7 @@ TEST_CASE("a note changed in two data dirs is merged in the merge view and conve
     test::TempDir dir("kenes-conflict-sync");
     REQUIRE(test::addHubUser(dir.path() / "hub", "tester", "participant", "tester-secret").exitCode == 0);
     test::HubProcess hub(dir.path() / "hub");
-    ImGuiContextGuard imgui;
+    test::HeadlessImGui imgui;
     Device laptop(dir.path() / "laptop", "laptop");
     Device phone(dir.path() / "phone", "phone");
 

@@ -18,6 +18,7 @@
 #include "app/views/merge_view.h"
 #include "app/views/notes_view.h"
 #include "app/views/workplan_view.h"
+#include "headless_imgui.h"
 #include "storage/note_conflicts.h"
 #include "support/process.h"
 
@@ -29,28 +30,10 @@ namespace {
 struct Harness {
     kenes::test::TempDir dir{"kenes-notes-workplan"};
     AppContext ctx{dir.path(), "tester"};
-    std::unique_ptr<AppShell> shell;
+    kenes::test::HeadlessImGui imgui;
+    std::unique_ptr<AppShell> shell = std::make_unique<AppShell>(ctx);
 
-    Harness() {
-        ImGui::CreateContext();
-        ImGui::GetIO().IniFilename = nullptr;
-        ImGui::GetIO().DisplaySize = ImVec2(1280, 800);
-        buildFonts(16.0f);
-        unsigned char* pixels = nullptr;
-        int w = 0, h = 0;
-        ImGui::GetIO().Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
-        shell = std::make_unique<AppShell>(ctx);
-    }
-    ~Harness() {
-        shell.reset();
-        ImGui::DestroyContext();
-    }
-    void frame() {
-        ImGui::GetIO().DeltaTime = 1.0f / 60;
-        ImGui::NewFrame();
-        shell->drawFrame();
-        ImGui::Render();
-    }
+    void frame() { kenes::test::drawShellFrame(*shell); }
 };
 
 // A note with two live branches from two devices, written as the replicator writes them.

@@ -1,7 +1,7 @@
 // View logic without a window: an ImGui context with a built font atlas, the shell drawing frames
 // over a real store with the sample content, and events/edits as a person would cause them.
-#include <catch2/catch.hpp>
 #include <imgui.h>
+#include <catch2/catch.hpp>
 
 #include <thread>
 
@@ -13,6 +13,7 @@
 #include "app/views/library_view.h"
 #include "app/views/notes_view.h"
 #include "app/views/session_view.h"
+#include "headless_imgui.h"
 #include "support/process.h"
 
 using namespace kenes::app;
@@ -22,30 +23,11 @@ namespace {
 struct Harness {
     kenes::test::TempDir dir{"kenes-views"};
     AppContext ctx{dir.path(), "tester"};
-    AppShell* shell = nullptr;
-    std::unique_ptr<AppShell> owned;
+    kenes::test::HeadlessImGui imgui;
+    std::unique_ptr<AppShell> owned = std::make_unique<AppShell>(ctx);
+    AppShell* shell = owned.get();
 
-    Harness() {
-        ImGui::CreateContext();
-        ImGui::GetIO().IniFilename = nullptr;
-        ImGui::GetIO().DisplaySize = ImVec2(1280, 800);
-        buildFonts(16.0f);
-        unsigned char* pixels = nullptr;
-        int w = 0, h = 0;
-        ImGui::GetIO().Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
-        owned = std::make_unique<AppShell>(ctx);
-        shell = owned.get();
-    }
-    ~Harness() {
-        owned.reset();
-        ImGui::DestroyContext();
-    }
-    void frame() {
-        ImGui::GetIO().DeltaTime = 1.0f / 60;
-        ImGui::NewFrame();
-        shell->drawFrame();
-        ImGui::Render();
-    }
+    void frame() { kenes::test::drawShellFrame(*shell); }
 };
 
 }  // namespace
@@ -203,10 +185,7 @@ TEST_CASE("closing the app saves the text typed in the last half second", "[view
     std::string id;
     {
         AppContext ctx(dir.path(), "tester");
-        ImGui::CreateContext();
-        ImGui::GetIO().IniFilename = nullptr;
-        ImGui::GetIO().DisplaySize = ImVec2(1280, 800);
-        buildFonts(16.0f);
+        kenes::test::HeadlessImGui imgui;
         {
             AppShell shell(ctx);
             ctx.bus().post(OpenNote{"", "", ""});
@@ -217,7 +196,6 @@ TEST_CASE("closing the app saves the text typed in the last half second", "[view
             id = notes->draft().id;
             notes->editDraft(ctx).body = "последние слова";
         }
-        ImGui::DestroyContext();
     }
     AppContext reopened(dir.path(), "tester");
     bool found = false;
@@ -234,7 +212,8 @@ TEST_CASE("the agenda's now/next, taken from its loaded sessions, matches the mo
     REQUIRE_FALSE(agenda->days().empty());
     std::vector<int64_t> instants;
     for (auto& d : agenda->days())
-        for (auto& s : d.sessions) instants.insert(instants.end(), {s.startUtc - 60, s.startUtc, s.startUtc + 60, s.endUtc});
+        for (auto& s : d.sessions)
+            instants.insert(instants.end(), {s.startUtc - 60, s.startUtc, s.startUtc + 60, s.endUtc});
     for (int64_t at : instants) {
         h.ctx.setClock([at] { return at; });
         h.frame();
@@ -249,7 +228,8 @@ TEST_CASE("the agenda's now/next, taken from its loaded sessions, matches the mo
     }
 }
 
-TEST_CASE("the agenda loaded in the background shows once it arrives, the same as loaded in place", "[views]") {
+TEST_CASE("the agenda loaded in the background shows once it arrives, the same as loaded in place",
+          "[views]") {
     Harness h;
     auto* agenda = dynamic_cast<AgendaView*>(h.shell->view("agenda"));
     REQUIRE(agenda);
@@ -263,7 +243,8 @@ TEST_CASE("the agenda loaded in the background shows once it arrives, the same a
     }
     REQUIRE_FALSE(agenda->loading());
     REQUIRE_FALSE(agenda->days().empty());
-    auto expected = h.ctx.model().agenda(agenda->eventId(), h.ctx.settings().contentLanguage, h.ctx.userDatabaseName());
+    auto expected =
+        h.ctx.model().agenda(agenda->eventId(), h.ctx.settings().contentLanguage, h.ctx.userDatabaseName());
     REQUIRE(agenda->days().size() == expected.size());
     for (size_t d = 0; d < expected.size(); ++d) {
         REQUIRE(agenda->days()[d].sessions.size() == expected[d].sessions.size());
