@@ -10,10 +10,6 @@
 
 namespace kenes::storage {
 
-namespace {
-
-// Length of the valid UTF-8 sequence starting at s[i] (a byte >= 0x80), or 0 when invalid
-// (overlong forms, surrogates and code points above U+10FFFF are invalid, as in nlohmann::json).
 size_t utf8SequenceLength(std::string_view s, size_t i) {
     auto c = static_cast<unsigned char>(s[i]);
     size_t extra;
@@ -41,6 +37,21 @@ size_t utf8SequenceLength(std::string_view s, size_t i) {
         return 0;
     return extra + 1;
 }
+
+bool isValidUtf8(std::string_view s) {
+    for (size_t i = 0; i < s.size();) {
+        if (static_cast<unsigned char>(s[i]) < 0x80) {
+            ++i;
+            continue;
+        }
+        size_t len = utf8SequenceLength(s, i);
+        if (len == 0) return false;
+        i += len;
+    }
+    return true;
+}
+
+namespace {
 
 // True when none of the 8 bytes at p needs a closer look: no control character, quote,
 // backslash or non-ASCII byte.

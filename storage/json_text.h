@@ -10,6 +10,12 @@
 
 namespace kenes::storage {
 
+// Length of the valid UTF-8 sequence starting at s[i] (a byte >= 0x80), or 0 when invalid
+// (overlong forms, surrogates and code points above U+10FFFF are invalid, as in nlohmann::json).
+size_t utf8SequenceLength(std::string_view s, size_t i);
+// True when all of `text` is valid UTF-8 by the same rule.
+bool isValidUtf8(std::string_view text);
+
 // True for the `_` members CouchDB allows at the top level of a document (_id, _rev, _deleted,
 // _revisions, _conflicts, _deleted_conflicts, _revs_info, _local_seq).
 bool isSpecialMember(std::string_view key);

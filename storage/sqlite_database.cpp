@@ -180,41 +180,6 @@ uint64_t readRevsLimit(ModelSql& sql, int64_t dbId) {
     return st.step() ? static_cast<uint64_t>(st.integer(0)) : 1000;
 }
 
-bool isValidUtf8(std::string_view s) {
-    size_t i = 0;
-    while (i < s.size()) {
-        auto c = static_cast<unsigned char>(s[i]);
-        size_t extra;
-        uint32_t cp;
-        if (c < 0x80) {
-            ++i;
-            continue;
-        } else if ((c >> 5) == 6) {
-            extra = 1;
-            cp = c & 0x1f;
-        } else if ((c >> 4) == 14) {
-            extra = 2;
-            cp = c & 0x0f;
-        } else if ((c >> 3) == 30) {
-            extra = 3;
-            cp = c & 0x07;
-        } else {
-            return false;
-        }
-        if (i + extra >= s.size()) return false;
-        for (size_t k = 1; k <= extra; ++k) {
-            auto cc = static_cast<unsigned char>(s[i + k]);
-            if ((cc >> 6) != 2) return false;
-            cp = (cp << 6) | (cc & 0x3f);
-        }
-        if ((extra == 1 && cp < 0x80) || (extra == 2 && cp < 0x800) || (extra == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
-            (cp >= 0xd800 && cp <= 0xdfff))
-            return false;
-        i += extra + 1;
-    }
-    return true;
-}
-
 void validateDocId(const std::string& id) {
     if (id.empty()) throw badRequest("Document id must not be empty.");
     if (id.size() > kMaxIdBytes)

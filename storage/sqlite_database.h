@@ -59,6 +59,5 @@ private:
 
 // Validation shared by the write paths; each throws StoreError 400 with a clear reason.
 void validateDocId(const std::string& id);
-bool isValidUtf8(std::string_view text);
 
 }  // namespace kenes::storage
