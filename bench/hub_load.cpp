@@ -7,7 +7,6 @@
 #include <curl/curl.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -24,7 +23,8 @@
 
 #include <nlohmann/json.hpp>
 
-extern char** environ;
+#include "bench_process.h"
+
 using Json = nlohmann::json;
 using Clock = std::chrono::steady_clock;
 namespace fs = std::filesystem;
@@ -69,32 +69,6 @@ struct Http {
     }
 };
 
-pid_t spawn(const std::vector<std::string>& argv, const fs::path& log, const fs::path& cwd) {
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_adddup2(&fa, 1, 2);
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addchdir_np(&fa, cwd.c_str());
-    pid_t pid = -1;
-    if (posix_spawnp(&pid, args[0], &fa, nullptr, args.data(), environ) != 0) pid = -1;
-    posix_spawn_file_actions_destroy(&fa);
-    return pid;
-}
-
-void stopProcess(pid_t pid) {
-    if (pid <= 0) return;
-    kill(pid, SIGTERM);
-    for (int i = 0; i < 100; ++i) {
-        if (waitpid(pid, nullptr, WNOHANG) == pid) return;
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    kill(pid, SIGKILL);
-    waitpid(pid, nullptr, 0);
-}
 
 long peakRssKb(pid_t pid) {
     std::ifstream in("/proc/" + std::to_string(pid) + "/status");
@@ -244,26 +218,26 @@ int main(int argc, char** argv) {
         return 1;
     }
     int hubPort = freePortGuess(1);
-    pid_t hub = spawn({kenes, "--data", (dir / "hub").string(), "hub", "--port", std::to_string(hubPort)},
-                      dir / "hub.log", dir);
+    pid_t hub = kenes::bench::spawnProcess({kenes, "--data", (dir / "hub").string(), "hub", "--port", std::to_string(hubPort)},
+                      dir / "hub.log", {}, dir);
     std::string hubBase = "http://127.0.0.1:" + std::to_string(hubPort);
     g_auth = "bench:bench-secret";
     if (hub <= 0 || !waitUp(hubBase) || !seed(hubBase, docs)) {
         std::cerr << "the hub did not start or could not be seeded (see " << (dir / "hub.log") << ")\n";
-        stopProcess(hub);
+        kenes::bench::stopProcess(hub);
         return 1;
     }
     long hubIdleRss = peakRssKb(hub);
     RunResult hubRun = load(hubBase, clients, docs, deadlineS);
     long hubRss = peakRssKb(hub);
-    stopProcess(hub);
+    kenes::bench::stopProcess(hub);
 
     // PouchDB Server
     g_auth.clear();
     int pouchPort = freePortGuess(2);
-    pid_t pouch = spawn({"node", (modules / ".bin" / "pouchdb-server").string(), "--in-memory", "--host",
+    pid_t pouch = kenes::bench::spawnProcess({"node", (modules / ".bin" / "pouchdb-server").string(), "--in-memory", "--host",
                          "127.0.0.1", "--port", std::to_string(pouchPort)},
-                        dir / "pouchdb" / "server.out", dir / "pouchdb");
+                        dir / "pouchdb" / "server.out", {}, dir / "pouchdb");
     std::string pouchBase = "http://127.0.0.1:" + std::to_string(pouchPort);
     RunResult pouchRun;
     long pouchRss = -1;
@@ -274,7 +248,7 @@ int main(int argc, char** argv) {
         std::cerr << "PouchDB Server did not start or could not be seeded\n";
         status = 1;
     }
-    stopProcess(pouch);
+    kenes::bench::stopProcess(pouch);
 
     std::printf("%d clients each pulling %d documents (changes batches of 100 + bulk_get), loopback\n", clients, docs);
     report("Kenes hub", hubRun, clients, hubRss);

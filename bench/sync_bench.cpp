@@ -10,7 +10,6 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -30,7 +29,8 @@
 
 #include <nlohmann/json.hpp>
 
-extern char** environ;
+#include "bench_process.h"
+
 using Json = nlohmann::json;
 using Clock = std::chrono::steady_clock;
 namespace fs = std::filesystem;
@@ -78,36 +78,6 @@ int freePort() {
     return ntohs(addr.sin_port);
 }
 
-// Starts argv with stdout/stderr in files; `cwd` (when given) is where the child runs, so that a
-// server writing files into its working directory (PouchDB Server: config.json, log.txt) keeps
-// them out of the caller's.
-pid_t spawn(const std::vector<std::string>& argv, const fs::path& out, const fs::path& err,
-            const fs::path& cwd = {}) {
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addopen(&fa, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (!cwd.empty()) posix_spawn_file_actions_addchdir_np(&fa, cwd.c_str());
-    pid_t pid = -1;
-    if (posix_spawnp(&pid, args[0], &fa, nullptr, args.data(), environ) != 0) pid = -1;
-    posix_spawn_file_actions_destroy(&fa);
-    return pid;
-}
-
-void stopProcess(pid_t pid) {
-    if (pid <= 0) return;
-    kill(pid, SIGTERM);
-    for (int i = 0; i < 100; ++i) {
-        if (waitpid(pid, nullptr, WNOHANG) == pid) return;
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    kill(pid, SIGKILL);
-    waitpid(pid, nullptr, 0);
-}
 
 std::string slurp(const fs::path& p) {
     std::ifstream in(p);
@@ -127,7 +97,7 @@ struct Run {
 Run timed(const std::vector<std::string>& argv, const fs::path& scratch, std::chrono::seconds deadline) {
     Run r;
     auto start = Clock::now();
-    pid_t pid = spawn(argv, scratch / "out.txt", scratch / "err.txt");
+    pid_t pid = kenes::bench::spawnProcess(argv, scratch / "out.txt", scratch / "err.txt");
     if (pid <= 0) return r;
     int status = 0;
     rusage usage{};
@@ -135,7 +105,7 @@ Run timed(const std::vector<std::string>& argv, const fs::path& scratch, std::ch
         pid_t done = wait4(pid, &status, WNOHANG, &usage);
         if (done == pid) break;
         if (Clock::now() - start > deadline) {
-            stopProcess(pid);
+            kenes::bench::stopProcess(pid);
             status = -1;
             break;
         }
@@ -252,7 +222,7 @@ int main(int argc, char** argv) {
     fs::create_directories(scratch);
     int port = freePort();
     std::string server = "http://127.0.0.1:" + std::to_string(port);
-    pid_t pouch = spawn({"node", fs::absolute(modules / ".bin" / "pouchdb-server").string(), "--in-memory",
+    pid_t pouch = kenes::bench::spawnProcess({"node", fs::absolute(modules / ".bin" / "pouchdb-server").string(), "--in-memory",
                          "--host", "127.0.0.1", "--port", std::to_string(port)},
                         scratch / "server.log", scratch / "server.err", scratch);
     std::string out;
@@ -350,7 +320,7 @@ int main(int argc, char** argv) {
     } catch (const std::exception& e) {
         std::cerr << "sync_bench: " << e.what() << "\n";
     }
-    stopProcess(pouch);
+    kenes::bench::stopProcess(pouch);
     fs::remove_all(scratch);
     curl_global_cleanup();
     return result;
