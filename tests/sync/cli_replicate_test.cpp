@@ -231,9 +231,9 @@ TEST_CASE("kenes replicate through a fault-injecting proxy converges", "[sync][c
     faults.maxDelayMs = 30;
     test::FaultProxy proxy(port, faults);
 
-    auto pull = runKenes(dir.path(), {"replicate", proxy.url() + "/src", "src", "--batch-size", "200"});
+    auto pull = runKenes(dir.path(), {"replicate", proxy.url() + "/src", "src", "--batch-size", "100"});
     auto push = runKenes(
-        dir.path(), {"replicate", "src", proxy.url() + "/dst", "--create-target", "--batch-size", "200"});
+        dir.path(), {"replicate", "src", proxy.url() + "/dst", "--create-target", "--batch-size", "100"});
     INFO(pull.out << pull.err << push.out << push.err);
     auto counts = proxy.counts();
     INFO("errors " << counts.errors << " cuts " << counts.cuts);
