@@ -151,7 +151,8 @@ public:
     // Documents the projections skipped, with the reason.
     std::vector<SkippedDocument> skippedDocuments() const;
 
-    // Full-text search (see search.h).
+    // Full-text search (see search.h). Borrows two read connections and, on a machine with two or
+    // more cores, scans the index on two threads at once (the answer is the same as on one).
     SearchResults search(const std::string& text, const SearchOptions& options) const;
 
     class Impl;

@@ -7,7 +7,10 @@
 // Per kind, the best rows are read from search_docs until limitPerKind distinct items are found
 // (an item indexed in several languages counts once, shown in the asked language when that row
 // matched too); snippets are made in C++ (search_snippet.h) only for the hits returned.
+// With a helper connection, the scans of the stemmed index and of all text are split between the
+// two connections (search_rank.h); the small title index is scanned on one.
 #include <algorithm>
+#include <optional>
 #include <set>
 #include <tuple>
 
@@ -165,14 +168,17 @@ std::string renderSnippet(const std::string& snippet, const std::string& begin, 
     return out;
 }
 
-SearchResults executeSearch(ModelSql& sql, const std::string& text, const SearchOptions& options) {
+SearchResults executeSearch(ModelSql& sql, const std::string& text, const SearchOptions& options,
+                            ModelSql* helper) {
     SearchResults results;
     const std::vector<SearchTerm> terms = parseSearchText(text);
     if (terms.empty() || options.limitPerKind == 0) return results;
     ReadTransaction transaction(sql);
+    std::optional<ReadTransaction> helperTransaction;
+    if (helper) helperTransaction.emplace(*helper);
     Collector collector;
     MatchScan words = scanMatches(sql, SearchIndex::Words, stemmedMatchPhrases(terms), options.userDatabase,
-                                  options.language);
+                                  options.language, helper);
     const bool allMatched =
         std::any_of(words.all.begin(), words.all.end(), [](auto& r) { return !r.empty(); });
     addBest(sql, allMatched ? words.all : words.some, words, false, options, collector);
@@ -186,8 +192,8 @@ SearchResults executeSearch(ModelSql& sql, const std::string& text, const Search
         // All text only for words: a quoted phrase's many trigrams make that scan slow, for little.
         const bool phrase = std::any_of(terms.begin(), terms.end(), [](auto& t) { return t.phrase; });
         if (!phrase && collector.total() < options.limitPerKind) {
-            MatchScan texts =
-                scanMatches(sql, SearchIndex::Substrings, parts, options.userDatabase, options.language);
+            MatchScan texts = scanMatches(sql, SearchIndex::Substrings, parts, options.userDatabase,
+                                          options.language, helper);
             added += addBest(sql, texts.all, texts, true, options, collector);
             if (added == 0 && terms.size() > 1) addBest(sql, texts.some, texts, true, options, collector);
         }

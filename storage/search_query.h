@@ -33,6 +33,10 @@ std::string stemmedMatchQuery(const std::vector<SearchTerm>& terms, bool any = f
 std::string trigramMatchQuery(const std::vector<SearchTerm>& terms, bool any = false);
 
 // Runs a search on a read connection that has the "kenes" tokenizer (see search.h for the rules).
-SearchResults executeSearch(ModelSql& sql, const std::string& text, const SearchOptions& options);
+// With a `helper` connection (another read connection with the tokenizer, used by no one else
+// during the call), the large index scans are split between the two connections and run on two
+// threads (scanMatches); the results are the same as without it.
+SearchResults executeSearch(ModelSql& sql, const std::string& text, const SearchOptions& options,
+                            ModelSql* helper = nullptr);
 
 }  // namespace kenes::storage

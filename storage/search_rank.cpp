@@ -12,7 +12,9 @@
 #include <algorithm>
 #include <climits>
 #include <cmath>
+#include <exception>
 #include <map>
+#include <thread>
 #include <unordered_map>
 
 #include "storage/store.h"
@@ -261,48 +263,159 @@ private:
     Scan* m_previous;
 };
 
-ModelStmt scanStatement(ModelSql& sql, SearchIndex index) {
+const char* tableName(SearchIndex index) {
     switch (index) {
         case SearchIndex::TitleSubstrings:
-            return sql.prepare(
-                "SELECT 1 FROM search_tri_title WHERE search_tri_title MATCH ?1 AND "
-                "kenes_collect(search_tri_title)");
+            return "search_tri_title";
         case SearchIndex::Substrings:
-            return sql.prepare(
-                "SELECT 1 FROM search_tri WHERE search_tri MATCH ?1 AND kenes_collect(search_tri)");
+            return "search_tri";
         case SearchIndex::Words:
             break;
     }
-    return sql.prepare("SELECT 1 FROM search_fts WHERE search_fts MATCH ?1 AND kenes_collect(search_fts)");
+    return "search_fts";
+}
+
+// Which rows of the index a phrase's pass visits: all, or those up to or from a rowid (?2).
+enum class RowRange { All, AtMost, AtLeast };
+
+// The pass of one phrase (?1) over the rows of `range`. A rowid bound costs a little (FTS5 seeks
+// to it; SQLite checks it per row), so a whole pass has no bound.
+ModelStmt scanStatement(ModelSql& sql, SearchIndex index, RowRange range) {
+    static constexpr const char* kStatements[3][3] = {
+        {"SELECT 1 FROM search_fts WHERE search_fts MATCH ?1 AND kenes_collect(search_fts)",
+         "SELECT 1 FROM search_fts WHERE search_fts MATCH ?1 AND rowid <= ?2 AND kenes_collect(search_fts)",
+         "SELECT 1 FROM search_fts WHERE search_fts MATCH ?1 AND rowid >= ?2 AND kenes_collect(search_fts)"},
+        {"SELECT 1 FROM search_tri_title WHERE search_tri_title MATCH ?1 AND kenes_collect(search_tri_title)",
+         "SELECT 1 FROM search_tri_title WHERE search_tri_title MATCH ?1 AND rowid <= ?2 AND "
+         "kenes_collect(search_tri_title)",
+         "SELECT 1 FROM search_tri_title WHERE search_tri_title MATCH ?1 AND rowid >= ?2 AND "
+         "kenes_collect(search_tri_title)"},
+        {"SELECT 1 FROM search_tri WHERE search_tri MATCH ?1 AND kenes_collect(search_tri)",
+         "SELECT 1 FROM search_tri WHERE search_tri MATCH ?1 AND rowid <= ?2 AND kenes_collect(search_tri)",
+         "SELECT 1 FROM search_tri WHERE search_tri MATCH ?1 AND rowid >= ?2 AND kenes_collect(search_tri)"},
+    };
+    const size_t table = index == SearchIndex::Words ? 0 : index == SearchIndex::TitleSubstrings ? 1 : 2;
+    return sql.prepare(kStatements[table][static_cast<size_t>(range)]);
+}
+
+// The FTS5 averages (row count, column sizes) and structure (segments) records of one index: any
+// write to the index changes them, so two read transactions with equal records see the same index.
+std::string indexState(ModelSql& sql, SearchIndex index) {
+    ModelStmt q = [&] {
+        switch (index) {
+            case SearchIndex::TitleSubstrings:
+                return sql.prepare(
+                    "SELECT id, block FROM search_tri_title_data WHERE id IN (1, 10) ORDER BY id");
+            case SearchIndex::Substrings:
+                return sql.prepare("SELECT id, block FROM search_tri_data WHERE id IN (1, 10) ORDER BY id");
+            case SearchIndex::Words:
+                break;
+        }
+        return sql.prepare("SELECT id, block FROM search_fts_data WHERE id IN (1, 10) ORDER BY id");
+    }();
+    std::string state;
+    while (q.step()) {
+        const std::string block = q.text(1);
+        state += std::to_string(q.integer(0)) + ':' + std::to_string(block.size()) + ':' + block;
+    }
+    return state;
+}
+
+// The passes one connection (and thread) runs for a scan, and what they found, per phrase.
+struct ScanPart {
+    struct Pass {
+        size_t phrase;
+        RowRange range;
+    };
+    std::vector<Pass> passes;
+    Scan scan;
+    std::vector<PhraseRows> lists;  // indexed like the scan's phrases; empty for others' phrases
+};
+
+void runPart(ModelSql& sql, SearchIndex index, const std::vector<std::string>& phrases, int64_t split,
+             ScanPart& part) {
+    part.lists.resize(phrases.size());
+    ActiveScan active(part.scan);
+    for (const auto& pass : part.passes) {
+        part.scan.current = &part.lists[pass.phrase];
+        part.lists[pass.phrase].rows.reserve(4096);
+        auto q = scanStatement(sql, index, pass.range);
+        q.bind(1, phrases[pass.phrase]);
+        if (pass.range == RowRange::AtMost) q.bind(2, split - 1);
+        if (pass.range == RowRange::AtLeast) q.bind(2, split);
+        q.run();
+    }
+    part.scan.current = nullptr;
 }
 
 }  // namespace
 
+bool sameIndexState(ModelSql& a, ModelSql& b, SearchIndex index) {
+    return indexState(a, index) == indexState(b, index);
+}
+
 MatchScan scanMatches(ModelSql& sql, SearchIndex index, const std::vector<std::string>& phrases,
-                      const std::string& userDatabase, const std::string& preferredLanguage) {
-    Scan scan;
-    scan.table = index == SearchIndex::TitleSubstrings ? "search_tri_title"
-                 : index == SearchIndex::Substrings    ? "search_tri"
-                                                       : "search_fts";
-    scan.userDatabase = &userDatabase;
-    scan.preferredLanguage = &preferredLanguage;
-    std::vector<PhraseRows> lists(phrases.size());
-    {
-        ActiveScan active(scan);
-        for (size_t p = 0; p < phrases.size(); ++p) {
-            scan.current = &lists[p];
-            lists[p].rows.reserve(4096);
-            auto q = scanStatement(sql, index);
-            q.bind(1, phrases[p]);
-            q.run();
-        }
+                      const std::string& userDatabase, const std::string& preferredLanguage,
+                      ModelSql* helper) {
+    const char* table = tableName(index);
+    ScanPart mine, helpers;
+    for (ScanPart* part : {&mine, &helpers}) {
+        part->scan.table = table;
+        part->scan.userDatabase = &userDatabase;
+        part->scan.preferredLanguage = &preferredLanguage;
     }
+    // With a helper that reads the same index, the passes are shared between the two connections:
+    // several phrases alternately, one phrase in two halves of the rowids.
+    int64_t split = 0;
+    const bool shared = helper && !phrases.empty() && sameIndexState(sql, *helper, index);
+    if (shared && phrases.size() == 1) {
+        auto q = sql.prepare("SELECT (SELECT min(id) FROM search_docs), (SELECT max(id) FROM search_docs)");
+        if (q.step() && !q.isNull(0)) split = q.integer(0) + (q.integer(1) - q.integer(0) + 1) / 2;
+        mine.passes.push_back({0, RowRange::AtMost});
+        helpers.passes.push_back({0, RowRange::AtLeast});
+    } else {
+        for (size_t p = 0; p < phrases.size(); ++p)
+            (shared && p % 2 ? helpers : mine).passes.push_back({p, RowRange::All});
+    }
+    if (!shared) {
+        runPart(sql, index, phrases, split, mine);
+        helpers.lists.resize(phrases.size());
+    } else {
+        std::exception_ptr failure;
+        std::thread worker([&] {
+            try {
+                runPart(*helper, index, phrases, split, helpers);
+            } catch (...) {
+                failure = std::current_exception();
+            }
+        });
+        try {
+            runPart(sql, index, phrases, split, mine);
+        } catch (...) {
+            worker.join();
+            throw;
+        }
+        worker.join();
+        if (failure) std::rethrow_exception(failure);
+    }
+    const Scan* stats = mine.scan.started ? &mine.scan : helpers.scan.started ? &helpers.scan : nullptr;
     MatchScan result;
-    if (!scan.started) return result;  // no row holds any phrase
+    if (!stats) return result;  // no row holds any phrase
+    // Each phrase's rows in rowid order, as if one pass had visited them (the helper's half follows).
+    std::vector<PhraseRows>& lists = mine.lists;
+    for (size_t p = 0; p < lists.size(); ++p) {
+        PhraseRows& other = helpers.lists[p];
+        lists[p].documents += other.documents;
+        if (lists[p].rows.empty())
+            lists[p].rows.swap(other.rows);
+        else
+            lists[p].rows.insert(lists[p].rows.end(), other.rows.begin(), other.rows.end());
+    }
+    const double rowCount = stats->rowCount;
     std::vector<double> idf;
     for (auto& list : lists) {
         const double d = static_cast<double>(list.documents);
-        idf.push_back(std::max(std::log((scan.rowCount - d + 0.5) / (d + 0.5)), 1e-6));
+        idf.push_back(std::max(std::log((rowCount - d + 0.5) / (d + 0.5)), 1e-6));
         const auto byRowid = [](const PhraseRows::Row& a, const PhraseRows::Row& b) {
             return a.rowid < b.rowid;
         };

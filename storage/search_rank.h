@@ -7,7 +7,7 @@
 // than one pass over an OR of the phrases, for which FTS5 works out every phrase's positions in
 // every row. Document sizes and each row's kind, database and language
 // are kept in memory per connection and reloaded when PRAGMA data_version says another connection
-// wrote.
+// wrote. A scan may be split in two rowid halves run at once on two connections (scanMatches).
 #pragma once
 
 #include <sqlite3.h>
@@ -47,9 +47,19 @@ enum class SearchIndex { Words, TitleSubstrings, Substrings };
 // 0.75, column weights title 5, body 1, extra 2, each phrase's document frequency counted over the whole
 // index. Notes are kept only when they belong to `userDatabase`; rows of unknown kinds are left out. Runs on
 // the caller's connection, which must have the kenes functions (registerSearchTokenizer); best inside a read
-// transaction, so that the cached sizes match the rows scanned. Throws StoreError on an SQLite error.
+// transaction, so that the cached sizes match the rows scanned. With a `helper` connection (also with the
+// kenes functions, inside its own read transaction, not used by anyone else meanwhile) that reads the same
+// index state (sameIndexState), the upper half of the rowids is scanned on it by a second thread while the
+// caller's thread scans the lower half; the answer is the same as without it. A helper that sees another
+// state (a write committed between the two transactions' starts) is not used. Throws StoreError on an SQLite
+// error (of either connection).
 MatchScan scanMatches(ModelSql& sql, SearchIndex index, const std::vector<std::string>& phrases,
-                      const std::string& userDatabase, const std::string& preferredLanguage);
+                      const std::string& userDatabase, const std::string& preferredLanguage,
+                      ModelSql* helper = nullptr);
+
+// True when the two connections' current read transactions see the same state of `index` (its
+// FTS5 averages and structure records, which every write to the index changes).
+bool sameIndexState(ModelSql& a, ModelSql& b, SearchIndex index);
 
 // Registers kenes_collect, the FTS5 function scanMatches relies on, on one connection. Called by
 // registerSearchTokenizer; false when it could not be registered.

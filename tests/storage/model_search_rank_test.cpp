@@ -1,9 +1,20 @@
 // Search ranking and candidates: BM25 order inside a kind, every kind gets its own best rows, all
 // terms before some, substrings in titles before text, the asked language, and results that follow
-// writes (sizes and rows are cached per connection).
+// writes (sizes and rows are cached per connection), and scans split over two connections that
+// answer exactly like one.
+#include <sqlite3.h>
+
+#include <cstdio>
+#include <functional>
+#include <memory>
+
 #include <catch2/catch.hpp>
 
 #include "model_test_util.h"
+#include "storage/model_sql.h"
+#include "storage/search_query.h"
+#include "storage/search_rank.h"
+#include "storage/search_tokenizer.h"
 
 using namespace kenes;
 using storage::Json;
@@ -53,6 +64,39 @@ Json session(const std::string& id, const std::string& title, const std::string&
                 {"end", "2019-07-26T11:00"},
                 {"title", {{"ru", title}}},
                 {"abstract", {{"ru", abstract}}}};
+}
+
+// A read-only connection to the fixture's model with the search functions, as the model's readers.
+struct Reader {
+    explicit Reader(test::ModelFixture& f) {
+        const std::string path = storage::modelDatabasePath(*f.store).string();
+        REQUIRE(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+        REQUIRE(storage::registerSearchTokenizer(db));
+        sql = std::make_unique<storage::ModelSql>(db);
+    }
+    ~Reader() {
+        sql.reset();
+        sqlite3_close_v2(db);
+    }
+    Reader(const Reader&) = delete;
+    Reader& operator=(const Reader&) = delete;
+    sqlite3* db = nullptr;
+    std::unique_ptr<storage::ModelSql> sql;
+};
+
+// Everything a search answered, as text: kinds, hits in order with every field and exact scores.
+std::string describe(const storage::SearchResults& r) {
+    std::string out;
+    for (auto& g : r.groups) {
+        out += "[" + g.kind + "]\n";
+        for (auto& h : g.hits) {
+            char score[40];
+            std::snprintf(score, sizeof score, "%.17g", h.score);
+            out += h.database + "|" + h.docId + "|" + h.item + "|" + h.target + "|" + h.label + "|" +
+                   h.language + "|" + score + "|" + (h.substring ? "sub" : "word") + "|" + h.snippet + "\n";
+        }
+    }
+    return out;
 }
 
 }  // namespace
@@ -160,4 +204,98 @@ TEST_CASE("search follows writes: new, changed and deleted rows", "[model][searc
     notes->remove("note:1", second.rev);
     CHECK(targets(find(f, "бюджет"), "note") == std::vector<std::string>{"note:2"});
     CHECK(targets(find(f, "план"), "note").empty());
+}
+
+TEST_CASE("a search split over two connections answers exactly like one", "[model][search]") {
+    test::ModelFixture f;
+    const char* words[] = {"бюджет", "профсоюз", "работники", "договор",
+                           "union",  "workers",  "budget",    "свобода"};
+    Json articles = Json::array();
+    for (int i = 0; i < 120; ++i) {
+        std::string text;
+        for (int k = 0; k < 1 + i % 5; ++k) text += std::string(words[(i * 3 + k) % 8]) + " и ещё слова. ";
+        articles.push_back(
+            Json{{"id", "a" + std::to_string(i)},
+                 {"number", std::to_string(i)},
+                 {"heading", {{"ru", std::string("Статья ") + words[i % 8]}, {"en", "Article"}}},
+                 {"text", {{"ru", text}, {"en", std::string("The ") + words[(i + 4) % 8] + " text."}}}});
+    }
+    f.db("library")->put(standard("C400", std::move(articles)));
+    for (int i = 0; i < 40; ++i)
+        f.db("events")->put(
+            session("session:s" + std::to_string(i), std::string("Сессия ") + words[i % 8],
+                    std::string(words[(i + 1) % 8]) + " " + words[(i + 5) % 8] + " обсуждение"));
+    auto notes = f.db(storage::userDatabaseName("anna"));
+    for (int i = 0; i < 30; ++i)
+        notes->put(Json{{"_id", "note:" + std::to_string(i)},
+                        {"type", "note"},
+                        {"title", std::string("Заметка ") + words[(i + 2) % 8]},
+                        {"body", std::string(words[i % 8]) + " профсоюзный"}});
+
+    Reader one(f), two(f);
+    storage::SearchOptions o;
+    o.language = "ru";
+    o.userDatabase = storage::userDatabaseName("anna");
+    const char* queries[] = {
+        "бюджета",   "проф*",         "бюджет профсоюз", "бюджет профсоюз работники",
+        "\"и ещё\"", "союз",          "budget union",    "бюджет пенсия",
+        "workers",   "нетакогослова", "бюдж* union",     "свобода договор workers budget"};
+    for (const char* q : queries) {
+        INFO(q);
+        const auto alone = storage::executeSearch(*one.sql, q, o);
+        const auto split = storage::executeSearch(*one.sql, q, o, two.sql.get());
+        CHECK(describe(split) == describe(alone));
+        CHECK(describe(split) == describe(f.model.search(q, o)));
+    }
+    CHECK_FALSE(describe(storage::executeSearch(*one.sql, "бюджет профсоюз", o, two.sql.get())).empty());
+    // Both connections read the same index here, so the helper is used.
+    one.sql->exec("BEGIN");
+    two.sql->exec("BEGIN");
+    CHECK(storage::sameIndexState(*one.sql, *two.sql, storage::SearchIndex::Words));
+    CHECK(storage::sameIndexState(*one.sql, *two.sql, storage::SearchIndex::Substrings));
+    one.sql->exec("COMMIT");
+    two.sql->exec("COMMIT");
+}
+
+TEST_CASE("a helper connection that reads another index state is not used", "[model][search]") {
+    test::ModelFixture f;
+    auto notes = f.db(storage::userDatabaseName("anna"));
+    auto first =
+        notes->put(Json{{"_id", "note:1"}, {"type", "note"}, {"title", "Бюджет"}, {"body", "Смета года"}});
+    Reader one(f), two(f);
+    storage::SearchOptions o;
+    o.language = "ru";
+    o.userDatabase = storage::userDatabaseName("anna");
+    // Each write between the two read transactions' starts changes the state: a new row, a row
+    // changed to text of the same size (same row count and column sizes), a deleted row.
+    auto second = first;
+    const std::function<void()> writes[] = {
+        [&] {
+            second =
+                notes->put(Json{{"_id", "note:2"}, {"type", "note"}, {"title", "Бюджет"}, {"body", "План"}});
+        },
+        [&] {
+            first = notes->put(Json{{"_id", "note:1"},
+                                    {"_rev", first.rev},
+                                    {"type", "note"},
+                                    {"title", "Бюджет"},
+                                    {"body", "Смета месяца"}});
+        },
+        [&] { notes->remove("note:2", second.rev); },
+    };
+    for (const auto& write : writes) {
+        one.sql->exec("BEGIN");
+        const auto before = describe(storage::executeSearch(*one.sql, "бюджет смета", o));
+        write();
+        two.sql->exec("BEGIN");
+        CHECK_FALSE(storage::sameIndexState(*one.sql, *two.sql, storage::SearchIndex::Words));
+        // The search sees the first connection's snapshot only, with or without the helper.
+        CHECK(describe(storage::executeSearch(*one.sql, "бюджет смета", o, two.sql.get())) == before);
+        CHECK(describe(storage::executeSearch(*one.sql, "бюдж*", o, two.sql.get())) ==
+              describe(storage::executeSearch(*one.sql, "бюдж*", o)));
+        one.sql->exec("COMMIT");
+        two.sql->exec("COMMIT");
+    }
+    // After the writes, the note's new text is found.
+    CHECK(describe(f.model.search("месяца", o)).find("note:1") != std::string::npos);
 }
