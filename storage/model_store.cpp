@@ -11,6 +11,7 @@
 #include "storage/model_store.h"
 
 #include <algorithm>
+#include <set>
 
 #include "storage/projection.h"
 #include "storage/search_tokenizer.h"
@@ -30,18 +31,37 @@ void recordProgress(ModelSql& sql, const std::string& database) {
         .run();
 }
 
+// Projection rows are written with each document; the search rows and the progress records of
+// every document changed in a write transaction are written once, just before it commits.
 class ProjectionObserver : public DocumentObserver {
 public:
     void onWinnerChanged(WriteContext& txn, const std::string& database, const std::string& docId,
                          const Json* winner) override {
-        ProjectionWriter(txn.sql()).apply(database, docId, winner);
-        recordProgress(txn.sql(), database);
+        ProjectionWriter(txn.sql(), &m_search).apply(database, docId, winner);
+        m_progress.insert(database);
     }
 
     void onDatabaseDeleted(WriteContext& txn, const std::string& database) override {
-        ProjectionWriter(txn.sql()).dropDatabase(database);
+        ProjectionWriter(txn.sql(), &m_search).dropDatabase(database);
+        m_progress.erase(database);
         txn.sql().prepare("DELETE FROM proj_meta WHERE key=?1").bind(1, "progress:" + database).run();
     }
+
+    void beforeCommit(WriteContext& txn) override {
+        m_search.flush(txn.sql());
+        for (const auto& database : m_progress) recordProgress(txn.sql(), database);
+        m_progress.clear();
+    }
+
+    void afterRollback() override {
+        m_search.clear();
+        m_progress.clear();
+    }
+
+private:
+    // Only touched inside write transactions, under the store's write lock.
+    SearchBacklog m_search;
+    std::set<std::string> m_progress;
 };
 
 SqliteStore& sqliteStore(Store& store) {
@@ -100,11 +120,13 @@ void catchUp(SqliteStore& store) {
             options.includeDocs = true;
             ChangesResult changes = db->changes(options);
             store.write([&](WriteContext& txn) {
-                ProjectionWriter projections(txn.sql());
+                SearchBacklog search;
+                ProjectionWriter projections(txn.sql(), &search);
                 for (const auto& row : changes.results) {
                     const bool live = row.doc && !row.deleted && !row.doc->value("_deleted", false);
                     projections.apply(name, row.id, live ? &*row.doc : nullptr);
                 }
+                search.flush(txn.sql());
                 recordProgress(txn.sql(), name);
             });
             if (changes.results.empty() || changes.lastSeq <= since) break;

@@ -105,16 +105,32 @@ void ProjectionWriter::removeDocument(const std::string& db, const std::string& 
     m_sql.prepare("DELETE FROM proj_notes WHERE db=?1 AND id=?2").bind(1, db).bind(2, id).run();
     m_sql.prepare("DELETE FROM proj_tasks WHERE db=?1 AND id=?2").bind(1, db).bind(2, id).run();
     m_sql.prepare("DELETE FROM proj_stars WHERE db=?1 AND id=?2").bind(1, db).bind(2, id).run();
-    searchRemove(m_sql, db, id);
+}
+
+void SearchBacklog::flush(ModelSql& sql) {
+    for (const auto& [db, id] : m_docs) searchReindexDocument(sql, db, id);
+    m_docs.clear();
 }
 
 void ProjectionWriter::apply(const std::string& db, const std::string& id, const Json* winner) {
+    if (m_backlog) {
+        applyRecord(db, id, winner, *m_backlog);
+        return;
+    }
+    SearchBacklog backlog;
+    applyRecord(db, id, winner, backlog);
+    backlog.flush(m_sql);
+}
+
+void ProjectionWriter::applyRecord(const std::string& db, const std::string& id, const Json* winner,
+                                   SearchBacklog& backlog) {
     const bool wasSpeaker = [&] {
         auto q = m_sql.prepare("SELECT 1 FROM proj_speakers WHERE db=?1 AND id=?2");
         q.bind(1, db).bind(2, id);
         return q.step();
     }();
     removeDocument(db, id);
+    backlog.add(db, id);
     bool isSpeaker = false;
     if (winner) {
         ProjectedRecord record;
@@ -172,7 +188,6 @@ void ProjectionWriter::apply(const std::string& db, const std::string& id, const
                     .bind(1, db).bind(2, id).bind(3, static_cast<int64_t>(i)).bind(4, standard).bind(5, article)
                     .run();
             }
-            searchIndexSession(m_sql, db, id);
         } else if (auto* sp = std::get_if<SpeakerRecord>(&record)) {
             isSpeaker = true;
             m_sql.prepare("INSERT INTO proj_speakers(db, id, name, role, organisation, country, bio) "
@@ -198,7 +213,6 @@ void ProjectionWriter::apply(const std::string& db, const std::string& id, const
                     .bindOpt(6, a.part).bindOpt(7, a.heading).bind(8, a.text)
                     .run();
             }
-            searchIndexStandard(m_sql, db, *st);
         } else if (auto* n = std::get_if<NoteRecord>(&record)) {
             m_sql.prepare("INSERT INTO proj_notes(db, id, title, body, created, updated, event, session, standards, "
                           "tags) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)")
@@ -206,7 +220,6 @@ void ProjectionWriter::apply(const std::string& db, const std::string& id, const
                 .bindOpt(6, n->updated).bindOpt(7, n->event).bindOpt(8, n->session)
                 .bind(9, Json(n->standards).dump()).bind(10, Json(n->tags).dump())
                 .run();
-            searchIndexNote(m_sql, db, *n);
         } else if (auto* t = std::get_if<TaskRecord>(&record)) {
             m_sql.prepare("INSERT INTO proj_tasks(db, id, title, due, done, country, standard, event, details, "
                           "created, updated) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)")
@@ -226,10 +239,7 @@ void ProjectionWriter::apply(const std::string& db, const std::string& id, const
         auto q = m_sql.prepare("SELECT DISTINCT db, session FROM proj_session_speakers WHERE speaker=?1");
         q.bind(1, id);
         while (q.step()) sessions.emplace_back(q.text(0), q.text(1));
-        for (auto& [sessionDb, session] : sessions) {
-            searchRemove(m_sql, sessionDb, session);
-            searchIndexSession(m_sql, sessionDb, session);
-        }
+        for (auto& [sessionDb, session] : sessions) backlog.add(sessionDb, session);
     }
 }
 

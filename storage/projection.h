@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <set>
 #include <string>
 
 #include "storage/model_sql.h"
@@ -21,10 +22,30 @@ using ProjectionLog = std::function<void(const std::string& line)>;
 void setProjectionLog(ProjectionLog log);
 void logProjection(const std::string& line);
 
+// Documents whose search rows (search_*) are not yet in step with the projection tables within
+// the running write transaction. ProjectionWriter::apply lists them; flush() re-indexes them all
+// from the projection tables in one pass, on the same connection, before the transaction commits
+// (so readers never see the search index out of step). Indexing a whole batch at once also keeps
+// the FTS5 tables out of the per-document savepoints, each of which would write a segment.
+// Not thread-safe: used under the store's write lock only.
+class SearchBacklog {
+public:
+    void add(const std::string& database, const std::string& docId) { m_docs.emplace(database, docId); }
+    bool empty() const { return m_docs.empty(); }
+    void clear() { m_docs.clear(); }
+    void flush(ModelSql& sql);
+
+private:
+    std::set<std::pair<std::string, std::string>> m_docs;
+};
+
 // Writes projection rows through one connection. Not thread-safe: used by the writer only.
+// With a backlog, apply() leaves the search rows to the backlog's flush(); without one, apply()
+// brings them in step before it returns.
 class ProjectionWriter {
 public:
-    explicit ProjectionWriter(ModelSql& sql) : m_sql(sql) {}
+    explicit ProjectionWriter(ModelSql& sql, SearchBacklog* backlog = nullptr)
+        : m_sql(sql), m_backlog(backlog) {}
 
     // The stored schema version, 0 when the projection tables do not exist.
     int storedSchemaVersion();
@@ -39,8 +60,11 @@ public:
 
 private:
     void removeDocument(const std::string& database, const std::string& docId);
+    void applyRecord(const std::string& database, const std::string& docId, const Json* winner,
+                     SearchBacklog& backlog);
 
     ModelSql& m_sql;
+    SearchBacklog* m_backlog;
 };
 
 }  // namespace kenes::storage

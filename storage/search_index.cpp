@@ -136,12 +136,12 @@ void searchDropDatabase(ModelSql& sql, const std::string& db) {
     for (auto& id : ids) searchRemove(sql, db, id);
 }
 
-void searchIndexSession(ModelSql& sql, const std::string& db, const std::string& sessionId) {
+bool searchIndexSession(ModelSql& sql, const std::string& db, const std::string& sessionId) {
     std::string title, abstract, track;
     {
         auto q = sql.prepare("SELECT title, abstract, track FROM proj_sessions WHERE db=?1 AND id=?2");
         q.bind(1, db).bind(2, sessionId);
-        if (!q.step()) return;
+        if (!q.step()) return false;
         title = q.text(0);
         abstract = q.text(1);
         track = q.text(2);
@@ -170,6 +170,7 @@ void searchIndexSession(ModelSql& sql, const std::string& db, const std::string&
         r.extra = joinNonEmpty({names, resolveText(track, lang)}, "; ");
         insertRow(sql, db, sessionId, r);
     }
+    return true;
 }
 
 void searchIndexStandard(ModelSql& sql, const std::string& db, const StandardRecord& st) {
@@ -222,6 +223,45 @@ void searchIndexNote(ModelSql& sql, const std::string& db, const NoteRecord& not
     for (auto& t : note.tags) tags += (tags.empty() ? "" : " ") + t;
     r.extra = tags;
     insertRow(sql, db, note.id, r);
+}
+
+void searchReindexDocument(ModelSql& sql, const std::string& db, const std::string& docId) {
+    searchRemove(sql, db, docId);
+    if (searchIndexSession(sql, db, docId)) return;
+    {
+        auto q = sql.prepare(
+            "SELECT code, title, short_title, summary, preamble FROM proj_standards "
+            "WHERE db=?1 AND id=?2");
+        q.bind(1, db).bind(2, docId);
+        if (q.step()) {
+            StandardRecord st;
+            st.id = docId;
+            st.code = q.text(0);
+            st.title = q.text(1);
+            st.shortTitle = q.text(2);
+            st.summary = q.text(3);
+            st.preamble = q.text(4);
+            auto a = sql.prepare(
+                "SELECT article_id, number, part, heading, text FROM proj_articles "
+                "WHERE db=?1 AND standard=?2 ORDER BY pos");
+            a.bind(1, db).bind(2, docId);
+            while (a.step()) st.articles.push_back({a.text(0), a.text(1), a.text(2), a.text(3), a.text(4)});
+            searchIndexStandard(sql, db, st);
+            return;
+        }
+    }
+    auto q = sql.prepare("SELECT title, body, tags FROM proj_notes WHERE db=?1 AND id=?2");
+    q.bind(1, db).bind(2, docId);
+    if (!q.step()) return;
+    NoteRecord note;
+    note.id = docId;
+    note.title = q.text(0);
+    note.body = q.text(1);
+    Json tags = Json::parse(q.text(2), nullptr, false);
+    if (tags.is_array())
+        for (const auto& t : tags)
+            if (t.is_string()) note.tags.push_back(t.get<std::string>());
+    searchIndexNote(sql, db, note);
 }
 
 }  // namespace kenes::storage

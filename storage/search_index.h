@@ -15,9 +15,12 @@ std::string searchDropSql();
 
 void searchRemove(ModelSql& sql, const std::string& database, const std::string& docId);
 void searchDropDatabase(ModelSql& sql, const std::string& database);
+// Brings one document's search rows in step with the projection tables: removes its rows, then
+// indexes it as the session, standard or note the tables hold under that id (nothing otherwise).
+void searchReindexDocument(ModelSql& sql, const std::string& database, const std::string& docId);
 // Indexes a session from the projection tables (title, abstract, track, speakers' names), one row
-// per language. The session's previous rows must have been removed.
-void searchIndexSession(ModelSql& sql, const std::string& database, const std::string& sessionId);
+// per language. The session's previous rows must have been removed. false when there is no such session.
+bool searchIndexSession(ModelSql& sql, const std::string& database, const std::string& sessionId);
 // Indexes a standard (title, summary, preamble) and each article, one row per language.
 void searchIndexStandard(ModelSql& sql, const std::string& database, const StandardRecord& standard);
 void searchIndexNote(ModelSql& sql, const std::string& database, const NoteRecord& note);

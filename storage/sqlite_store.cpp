@@ -161,11 +161,18 @@ void SqliteStore::write(const std::function<void(WriteContext&)>& fn) {
     }
     m_writer->sql->prepare("BEGIN IMMEDIATE").run();
     m_writeDepth = 1;
+    std::vector<std::shared_ptr<DocumentObserver>> observers;
+    {
+        std::lock_guard meta(m_metaMutex);
+        observers = m_observers;
+    }
     try {
         fn(ctx);
+        for (auto& o : observers) o->beforeCommit(ctx);
         m_writer->sql->prepare("COMMIT").run();
     } catch (...) {
         sqlite3_exec(m_writer->db, "ROLLBACK", nullptr, nullptr, nullptr);
+        for (auto& o : observers) o->afterRollback();
         m_writeDepth = 0;
         throw;
     }

@@ -225,6 +225,11 @@ public:
                                  const std::string& docId, const Json* winner) = 0;
     // A database was deleted: drop everything projected from it.
     virtual void onDatabaseDeleted(WriteContext& txn, const std::string& database) = 0;
+    // The outermost write transaction is about to commit: work an observer gathered for the whole
+    // transaction (e.g. index rows for every changed document at once) is written here, in it.
+    virtual void beforeCommit(WriteContext& /*txn*/) {}
+    // The write transaction rolled back: forget what was gathered for it.
+    virtual void afterRollback() {}
 };
 
 // All databases of one data directory. Thread-safe. Owns every Database it hands out.
