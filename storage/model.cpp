@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "storage/model_reader.h"
+#include "storage/model_text.h"
 #include "storage/projection_records.h"
 #include "storage/search_query.h"
 
@@ -53,17 +54,17 @@ public:
         //          languages, programme, level, links
         EventInfo e;
         e.id = q.text(0);
-        e.title = resolveText(q.text(1), lang);
-        e.summary = resolveText(q.text(2), lang);
-        e.venue = resolveText(q.text(3), lang);
-        e.city = resolveText(q.text(4), lang);
+        e.title = resolveStoredText(q.view(1), lang);
+        e.summary = resolveStoredText(q.view(2), lang);
+        e.venue = resolveStoredText(q.view(3), lang);
+        e.city = resolveStoredText(q.view(4), lang);
         e.country = q.text(5);
         e.timezone = q.text(6);
         e.startDate = q.text(7);
         e.endDate = q.text(8);
         e.onlineUrl = q.text(9);
         e.languages = jsonStrings(q.text(10));
-        e.programme = resolveText(q.text(11), lang);
+        e.programme = resolveStoredText(q.view(11), lang);
         e.level = q.text(12);
         const std::string links = q.text(13);
         if (!links.empty()) {
@@ -93,11 +94,11 @@ public:
             s.event = q.text(2);
             s.start = q.text(3);
             s.end = q.text(4);
-            s.room = resolveText(q.text(5), lang);
-            s.title = resolveText(q.text(6), lang);
-            s.abstract = resolveText(q.text(7), lang);
+            s.room = resolveStoredText(q.view(5), lang);
+            s.title = resolveStoredText(q.view(6), lang);
+            s.abstract = resolveStoredText(q.view(7), lang);
             s.kind = q.text(8);
-            s.track = resolveText(q.text(9), lang);
+            s.track = resolveStoredText(q.view(9), lang);
             s.language = q.text(10);
             s.cancelled = q.integer(11) != 0;
             s.url = q.text(12);
@@ -133,11 +134,11 @@ public:
             while (sp.step()) {
                 SpeakerInfo info;
                 info.id = sp.text(0);
-                info.name = resolveText(sp.text(1), lang);
-                info.role = resolveText(sp.text(2), lang);
-                info.organisation = resolveText(sp.text(3), lang);
+                info.name = resolveStoredText(sp.view(1), lang);
+                info.role = resolveStoredText(sp.view(2), lang);
+                info.organisation = resolveStoredText(sp.view(3), lang);
                 info.country = sp.text(4);
-                info.bio = resolveText(sp.text(5), lang);
+                info.bio = resolveStoredText(sp.view(5), lang);
                 s.speakers.push_back(std::move(info));
             }
             auto st = sql.prepare(
@@ -155,42 +156,65 @@ public:
     // query for the event's speakers and one for its standard links instead of two per session.
     void fillEventDetails(ModelSql& sql, std::vector<SessionInfo>& sessions, const std::string& eventId,
                           const std::string& lang) const {
-        std::map<std::pair<std::string_view, std::string_view>, SessionInfo*> byKey;
-        for (auto& s : sessions) byKey.emplace(std::pair<std::string_view, std::string_view>(s.database, s.id), &s);
-        auto find = [&](const std::string& db, const std::string& id) -> SessionInfo* {
-            auto it = byKey.find({db, id});
-            return it == byKey.end() ? nullptr : it->second;
-        };
-        {
-            auto sp = sql.prepare(
-                "SELECT ss.db, ss.session, ss.speaker, p.name, p.role, p.organisation, p.country, p.bio "
-                "FROM proj_sessions s JOIN proj_session_speakers ss ON ss.db=s.db AND ss.session=s.id "
-                "LEFT JOIN proj_speakers p ON p.db=ss.db AND p.id=ss.speaker WHERE s.event=?1 "
-                "ORDER BY ss.db, ss.session, ss.pos");
-            sp.bind(1, eventId);
-            while (sp.step()) {
-                SessionInfo* s = find(sp.text(0), sp.text(1));
-                if (!s) continue;
-                SpeakerInfo info;
-                info.id = sp.text(2);
-                info.name = resolveText(sp.text(3), lang);
-                info.role = resolveText(sp.text(4), lang);
-                info.organisation = resolveText(sp.text(5), lang);
-                info.country = sp.text(6);
-                info.bio = resolveText(sp.text(7), lang);
-                s->speakers.push_back(std::move(info));
-            }
-        }
+        auto sp = sql.prepare(
+            "SELECT ss.db, ss.session, ss.speaker, p.name, p.role, p.organisation, p.country, p.bio "
+            "FROM proj_sessions s JOIN proj_session_speakers ss ON ss.db=s.db AND ss.session=s.id "
+            "LEFT JOIN proj_speakers p ON p.db=ss.db AND p.id=ss.speaker WHERE s.event=?1 "
+            "ORDER BY ss.db, ss.session, ss.pos");
+        sp.bind(1, eventId);
         auto st = sql.prepare(
             "SELECT st.db, st.session, st.standard, st.article FROM proj_sessions s "
             "JOIN proj_session_standards st ON st.db=s.db AND st.session=s.id WHERE s.event=?1 "
             "ORDER BY st.db, st.session, st.pos");
         st.bind(1, eventId);
+        fillDetailsFrom(sp, st, sessions, lang);
+    }
+
+    // The same for `sessions` that are the sessions of `eventId` starting in [from, to) (local time).
+    void fillDayDetails(ModelSql& sql, std::vector<SessionInfo>& sessions, const std::string& eventId,
+                        const std::string& from, const std::string& to, const std::string& lang) const {
+        auto sp = sql.prepare(
+            "SELECT ss.db, ss.session, ss.speaker, p.name, p.role, p.organisation, p.country, p.bio "
+            "FROM proj_sessions s JOIN proj_session_speakers ss ON ss.db=s.db AND ss.session=s.id "
+            "LEFT JOIN proj_speakers p ON p.db=ss.db AND p.id=ss.speaker "
+            "WHERE s.event=?1 AND s.start_local >= ?2 AND s.start_local < ?3 ORDER BY ss.db, ss.session, ss.pos");
+        sp.bind(1, eventId).bind(2, from).bind(3, to);
+        auto st = sql.prepare(
+            "SELECT st.db, st.session, st.standard, st.article FROM proj_sessions s "
+            "JOIN proj_session_standards st ON st.db=s.db AND st.session=s.id "
+            "WHERE s.event=?1 AND s.start_local >= ?2 AND s.start_local < ?3 ORDER BY st.db, st.session, st.pos");
+        st.bind(1, eventId).bind(2, from).bind(3, to);
+        fillDetailsFrom(sp, st, sessions, lang);
+    }
+
+    // Adds to `sessions` the speakers (columns: db, session, speaker, name, role, organisation,
+    // country, bio) and standard links (db, session, standard, article) the two queries read, each
+    // in (db, session, position) order; rows of other sessions are skipped.
+    static void fillDetailsFrom(ModelStmt& sp, ModelStmt& st, std::vector<SessionInfo>& sessions,
+                                const std::string& lang) {
+        std::map<std::pair<std::string_view, std::string_view>, SessionInfo*> byKey;
+        for (auto& s : sessions) byKey.emplace(std::pair<std::string_view, std::string_view>(s.database, s.id), &s);
+        auto find = [&](std::string_view db, std::string_view id) -> SessionInfo* {
+            auto it = byKey.find({db, id});
+            return it == byKey.end() ? nullptr : it->second;
+        };
+        while (sp.step()) {
+            SessionInfo* s = find(sp.view(0), sp.view(1));
+            if (!s) continue;
+            SpeakerInfo info;
+            info.id = sp.text(2);
+            info.name = resolveStoredText(sp.view(3), lang);
+            info.role = resolveStoredText(sp.view(4), lang);
+            info.organisation = resolveStoredText(sp.view(5), lang);
+            info.country = sp.text(6);
+            info.bio = resolveStoredText(sp.view(7), lang);
+            s->speakers.push_back(std::move(info));
+        }
         while (st.step()) {
-            SessionInfo* s = find(st.text(0), st.text(1));
+            SessionInfo* s = find(st.view(0), st.view(1));
             if (!s) continue;
             std::string link = st.text(2);
-            if (!st.text(3).empty()) link += "#" + st.text(3);
+            if (!st.view(3).empty()) link += "#" + st.text(3);
             s->standards.push_back(std::move(link));
         }
     }
@@ -205,11 +229,15 @@ public:
             for (auto& s : sessions) s.starred = starred.count(s.id) > 0;
             return;
         }
-        for (auto& s : sessions) {
-            auto q = sql.prepare("SELECT 1 FROM proj_stars WHERE db=?1 AND session=?2 LIMIT 1");
-            q.bind(1, userDb).bind(2, s.id);
-            s.starred = q.step();
-        }
+        // One query for all of them (a look-up per session inside it).
+        Json ids = Json::array();
+        for (auto& s : sessions) ids.push_back(s.id);
+        std::set<std::string, std::less<>> starred;
+        auto q = sql.prepare(
+            "SELECT DISTINCT session FROM proj_stars WHERE db=?1 AND session IN (SELECT value FROM json_each(?2))");
+        q.bind(1, userDb).bind(2, ids.dump());
+        while (q.step()) starred.insert(q.text(0));
+        for (auto& s : sessions) s.starred = starred.count(s.id) > 0;
     }
 
     static NoteInfo noteFrom(ModelStmt& q) {
@@ -235,14 +263,14 @@ public:
         s.code = q.text(1);
         s.kind = q.text(2);
         s.number = q.integer(3);
-        s.title = resolveText(q.text(4), lang);
-        s.shortTitle = resolveText(q.text(5), lang);
+        s.title = resolveStoredText(q.view(4), lang);
+        s.shortTitle = resolveStoredText(q.view(5), lang);
         s.adopted = q.text(6);
         s.inForce = q.text(7);
         s.fundamental = q.integer(8) != 0;
         s.textKind = q.text(9);
-        s.summary = resolveText(q.text(10), lang);
-        s.preamble = resolveText(q.text(11), lang);
+        s.summary = resolveStoredText(q.view(10), lang);
+        s.preamble = resolveStoredText(q.view(11), lang);
         s.articleCount = q.integer(12);
         return s;
     }
@@ -328,8 +356,8 @@ std::vector<SessionSnapshot> Model::sessionSnapshots(const std::vector<std::stri
         s.end = q.text(3);
         const std::string room = q.text(4), title = q.text(5);
         for (const auto& lang : languages) {
-            s.room[lang] = resolveText(room, lang);
-            s.title[lang] = resolveText(title, lang);
+            s.room[lang] = resolveStoredText(room, lang);
+            s.title[lang] = resolveStoredText(title, lang);
         }
         s.cancelled = q.integer(6) != 0;
         out.push_back(std::move(s));
@@ -344,8 +372,10 @@ std::vector<SessionInfo> Model::sessionsOnDay(const std::string& eventId, const 
                                  "s.kind, s.track, s.language, s.cancelled, s.url FROM proj_sessions s "
                                  "WHERE s.event=?1 AND s.start_local >= ?2 AND s.start_local < ?3 "
                                  "ORDER BY s.start_local, s.end_local, s.id");
-    q.bind(1, eventId).bind(2, date).bind(3, date + "U");  // 'U' sorts after 'T'
-    auto sessions = m_impl->sessionsFrom(reader->sql, q, lang);
+    const std::string to = date + "U";  // 'U' sorts after 'T'
+    q.bind(1, eventId).bind(2, date).bind(3, to);
+    auto sessions = m_impl->sessionsFrom(reader->sql, q, lang, false);
+    m_impl->fillDayDetails(reader->sql, sessions, eventId, date, to, lang);
     m_impl->markStars(reader->sql, sessions, userDatabase);
     return sessions;
 }
@@ -410,8 +440,8 @@ std::optional<SpeakerInfo> Model::speaker(const std::string& speakerId, const st
         "SELECT id, name, role, organisation, country, bio FROM proj_speakers WHERE id=?1 ORDER BY db LIMIT 1");
     q.bind(1, speakerId);
     if (!q.step()) return std::nullopt;
-    return SpeakerInfo{q.text(0), resolveText(q.text(1), lang), resolveText(q.text(2), lang),
-                       resolveText(q.text(3), lang), q.text(4), resolveText(q.text(5), lang)};
+    return SpeakerInfo{q.text(0), resolveStoredText(q.view(1), lang), resolveStoredText(q.view(2), lang),
+                       resolveStoredText(q.view(3), lang), q.text(4), resolveStoredText(q.view(5), lang)};
 }
 
 std::vector<SessionInfo> Model::sessionsOfSpeaker(const std::string& speakerId, const std::string& lang) const {
@@ -463,8 +493,8 @@ std::optional<StandardInfo> Model::standard(const std::string& standardId, const
         "SELECT article_id, number, part, heading, text FROM proj_articles WHERE db=?1 AND standard=?2 ORDER BY pos");
     a.bind(1, db).bind(2, standardId);
     while (a.step())
-        s.articles.push_back(ArticleInfo{a.text(0), a.text(1), resolveText(a.text(2), lang),
-                                         resolveText(a.text(3), lang), resolveText(a.text(4), lang)});
+        s.articles.push_back(ArticleInfo{a.text(0), a.text(1), resolveStoredText(a.view(2), lang),
+                                         resolveStoredText(a.view(3), lang), resolveStoredText(a.view(4), lang)});
     return s;
 }
 

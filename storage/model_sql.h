@@ -63,8 +63,16 @@ public:
 
     std::string text(int col) const {
         auto p = sqlite3_column_text(m_stmt, col);
-        return p ? std::string(reinterpret_cast<const char*>(p), static_cast<size_t>(sqlite3_column_bytes(m_stmt, col)))
+        return p ? std::string(reinterpret_cast<const char*>(p),
+                               static_cast<size_t>(sqlite3_column_bytes(m_stmt, col)))
                  : std::string();
+    }
+    // The column's text without a copy: valid until the next step, reset or other access to the column.
+    std::string_view view(int col) const {
+        auto p = sqlite3_column_text(m_stmt, col);
+        return p ? std::string_view(reinterpret_cast<const char*>(p),
+                                    static_cast<size_t>(sqlite3_column_bytes(m_stmt, col)))
+                 : std::string_view();
     }
     int64_t integer(int col) const { return sqlite3_column_int64(m_stmt, col); }
     double real(int col) const { return sqlite3_column_double(m_stmt, col); }

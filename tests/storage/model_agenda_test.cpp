@@ -5,6 +5,8 @@
 #include <cstdio>
 
 #include "model_test_util.h"
+#include "storage/model_text.h"
+#include "storage/projection_records.h"
 
 using namespace kenes;
 using storage::Json;
@@ -219,6 +221,16 @@ TEST_CASE("the whole agenda's speakers, links and stars match the per-day look-u
                     const auto& want = expected[i];
                     CHECK(got.standards == want.standards);
                     CHECK(got.starred == want.starred);
+                    // The one-session look-ups (speakers and links per session, one star look-up) agree.
+                    auto single = f.model.session(want.id, lang, who);
+                    REQUIRE(single);
+                    CHECK(single->title == want.title);
+                    CHECK(single->standards == want.standards);
+                    CHECK(single->starred == want.starred);
+                    CHECK(want.starred == (!who.empty() && f.model.isStarred(who, want.id)));
+                    REQUIRE(single->speakers.size() == want.speakers.size());
+                    for (size_t k = 0; k < want.speakers.size(); ++k)
+                        CHECK(single->speakers[k].organisation == want.speakers[k].organisation);
                     REQUIRE(got.speakers.size() == want.speakers.size());
                     for (size_t k = 0; k < want.speakers.size(); ++k) {
                         CHECK(got.speakers[k].id == want.speakers[k].id);
@@ -236,4 +248,43 @@ TEST_CASE("the whole agenda's speakers, links and stars match the per-day look-u
             CHECK(bulk[4].standards == std::vector<std::string>{"std:C087#art4", "std:C098"});
         }
     }
+}
+
+TEST_CASE("stored text resolves like the JSON parser does", "[model][agenda]") {
+    const std::string cases[] = {
+        "",
+        "\"plain\"",
+        "  \"plain with spaces\"  ",
+        R"({"en":"Freedom","ru":"Свобода"})",
+        R"({"ru":"Свобода","en":"Freedom"})",
+        R"({"en":"","ru":"Свобода"})",
+        R"({"en":"Freedom","ru":""})",
+        R"({"kk":"Бостандық","ky":"Эркиндик"})",
+        R"({"ky":"Эркиндик","kk":"Бостандық","en":""})",
+        R"({"uz":"","kk":""})",
+        R"({})",
+        R"( { "en" : "spaced" , "ru" : "с пробелами" } )",
+        R"({"en":"escaped \"quote\"","ru":"x"})",
+        R"({"en":"\u00e9t\u00e9","ru":"x"})",
+        R"({"ru":"дважды","ru":"второй"})",
+        R"({"en":1,"ru":"число рядом"})",
+        R"({"en":{"nested":"x"},"ru":"y"})",
+        R"(["en","ru"])",
+        "42",
+        "null",
+        R"({"en":"unterminated)",
+        R"({"en":"trailing"} x)",
+        R"({"en":"comma",})",
+        "{\"en\":\"tab\there\"}",
+        "{\"en\":\"bad \xC3\x28 utf8\"}",
+        "{\"en\":\"overlong \xC0\xAF\"}",
+        "{\"en\":\"emoji \xF0\x9F\x98\x80 ok\",\"ru\":\"\xE2\x80\x94 тире\"}",
+        "{\"en\":\"cut \xE2\x80\"}",
+        "not json",
+    };
+    for (const auto& text : cases)
+        for (const char* lang : {"en", "ru", "kk", ""}) {
+            INFO(text << " / " << lang);
+            CHECK(storage::resolveStoredText(text, lang) == storage::resolveText(text, lang));
+        }
 }
