@@ -12,8 +12,12 @@
 #include <algorithm>
 #include <climits>
 #include <cmath>
+#include <condition_variable>
 #include <exception>
+#include <functional>
 #include <map>
+#include <mutex>
+#include <system_error>
 #include <thread>
 #include <unordered_map>
 
@@ -321,6 +325,40 @@ std::string indexState(ModelSql& sql, SearchIndex index) {
     return state;
 }
 
+// Row buffers of finished passes, kept for the next ones: a common word's pass keeps hundreds of KB
+// of rows, and fresh buffers cost page faults on every query. Thread-safe.
+class RowBuffers {
+public:
+    static std::vector<PhraseRows::Row> take() {
+        RowBuffers& self = instance();
+        std::lock_guard lock(self.m_mutex);
+        if (self.m_spare.empty()) {
+            std::vector<PhraseRows::Row> rows;
+            rows.reserve(4096);
+            return rows;
+        }
+        auto rows = std::move(self.m_spare.back());
+        self.m_spare.pop_back();
+        return rows;
+    }
+    static void give(std::vector<PhraseRows::Row>&& rows) {
+        constexpr size_t kMaxKept = 4, kMaxRows = 1 << 16;
+        if (rows.capacity() == 0 || rows.capacity() > kMaxRows) return;
+        rows.clear();
+        RowBuffers& self = instance();
+        std::lock_guard lock(self.m_mutex);
+        if (self.m_spare.size() < kMaxKept) self.m_spare.push_back(std::move(rows));
+    }
+
+private:
+    static RowBuffers& instance() {
+        static RowBuffers buffers;
+        return buffers;
+    }
+    std::mutex m_mutex;
+    std::vector<std::vector<PhraseRows::Row>> m_spare;
+};
+
 // The passes one connection (and thread) runs for a scan, and what they found, per phrase.
 struct ScanPart {
     struct Pass {
@@ -330,6 +368,13 @@ struct ScanPart {
     std::vector<Pass> passes;
     Scan scan;
     std::vector<PhraseRows> lists;  // indexed like the scan's phrases; empty for others' phrases
+
+    ScanPart() = default;
+    ScanPart(const ScanPart&) = delete;
+    ScanPart& operator=(const ScanPart&) = delete;
+    ~ScanPart() {
+        for (auto& list : lists) RowBuffers::give(std::move(list.rows));
+    }
 };
 
 void runPart(ModelSql& sql, SearchIndex index, const std::vector<std::string>& phrases, int64_t split,
@@ -338,7 +383,7 @@ void runPart(ModelSql& sql, SearchIndex index, const std::vector<std::string>& p
     ActiveScan active(part.scan);
     for (const auto& pass : part.passes) {
         part.scan.current = &part.lists[pass.phrase];
-        part.lists[pass.phrase].rows.reserve(4096);
+        part.lists[pass.phrase].rows = RowBuffers::take();
         auto q = scanStatement(sql, index, pass.range);
         q.bind(1, phrases[pass.phrase]);
         if (pass.range == RowRange::AtMost) q.bind(2, split - 1);
@@ -347,6 +392,77 @@ void runPart(ModelSql& sql, SearchIndex index, const std::vector<std::string>& p
     }
     part.scan.current = nullptr;
 }
+
+// One thread kept for the helper's part of scans: a thread started per scan waited ~2 ms for a
+// core on a busy machine (it is placed on its parent's core), a kept one is woken where it last ran.
+// Started on first use, stopped and joined at exit. Thread-safe: one job at a time; a scan that
+// finds it busy runs its helper part itself.
+class ScanWorker {
+public:
+    static ScanWorker& instance() {
+        static ScanWorker worker;
+        return worker;
+    }
+    ScanWorker(const ScanWorker&) = delete;
+    ScanWorker& operator=(const ScanWorker&) = delete;
+    ~ScanWorker() {
+        {
+            std::lock_guard lock(m_mutex);
+            m_stop = true;
+        }
+        m_wake.notify_all();
+        if (m_thread.joinable()) m_thread.join();
+    }
+
+    // Starts `job` (which must not throw) on the worker; false when it is busy or cannot start.
+    bool tryStart(std::function<void()> job) {
+        std::lock_guard lock(m_mutex);
+        if (m_busy || m_stop) return false;
+        if (!m_thread.joinable()) {
+            try {
+                m_thread = std::thread([this] { loop(); });
+            } catch (const std::system_error&) {
+                return false;
+            }
+        }
+        m_busy = true;
+        m_done = false;
+        m_job = std::move(job);
+        m_wake.notify_one();
+        return true;
+    }
+
+    // Waits for the job tryStart started, then frees the worker for the next one.
+    void finish() {
+        std::unique_lock lock(m_mutex);
+        m_finished.wait(lock, [&] { return m_done; });
+        m_busy = false;
+    }
+
+private:
+    ScanWorker() = default;
+
+    void loop() {
+        std::unique_lock lock(m_mutex);
+        while (true) {
+            m_wake.wait(lock, [&] { return m_stop || m_job; });
+            if (!m_job) return;  // stopping
+            auto job = std::move(m_job);
+            m_job = nullptr;
+            lock.unlock();
+            job();
+            lock.lock();
+            m_done = true;
+            m_finished.notify_all();
+        }
+    }
+
+    std::mutex m_mutex;
+    std::condition_variable m_wake, m_finished;
+    std::function<void()> m_job;
+    bool m_busy = false, m_done = false, m_stop = false;
+    std::thread m_thread;
+};
 
 }  // namespace
 
@@ -382,20 +498,25 @@ MatchScan scanMatches(ModelSql& sql, SearchIndex index, const std::vector<std::s
         helpers.lists.resize(phrases.size());
     } else {
         std::exception_ptr failure;
-        std::thread worker([&] {
+        auto helperPart = [&] {
             try {
                 runPart(*helper, index, phrases, split, helpers);
             } catch (...) {
                 failure = std::current_exception();
             }
-        });
+        };
+        ScanWorker& worker = ScanWorker::instance();
+        const bool started = worker.tryStart(helperPart);
         try {
             runPart(sql, index, phrases, split, mine);
         } catch (...) {
-            worker.join();
+            if (started) worker.finish();
             throw;
         }
-        worker.join();
+        if (started)
+            worker.finish();
+        else
+            helperPart();
         if (failure) std::rethrow_exception(failure);
     }
     const Scan* stats = mine.scan.started ? &mine.scan : helpers.scan.started ? &helpers.scan : nullptr;
@@ -422,6 +543,12 @@ MatchScan scanMatches(ModelSql& sql, SearchIndex index, const std::vector<std::s
         if (!std::is_sorted(list.rows.begin(), list.rows.end(), byRowid))
             std::sort(list.rows.begin(), list.rows.end(), byRowid);
     }
+    std::array<size_t, kSearchKinds.size()> perKind{};
+    for (const auto& row : std::max_element(lists.begin(), lists.end(), [](auto&a, auto&b) {
+                               return a.rows.size() < b.rows.size();
+                           })->rows)
+        if (row.kind < perKind.size()) ++perKind[row.kind];
+    for (size_t kind = 0; kind < perKind.size(); ++kind) result.all[kind].reserve(perKind[kind]);
     if (lists.size() == 1) {
         for (const auto& row : lists[0].rows) {
             const double w = row.weighted;
