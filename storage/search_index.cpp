@@ -45,19 +45,33 @@ void insertRow(ModelSql& sql, const std::string& db, const std::string& docId, c
         .run();
 }
 
-// The languages a set of text-for-people values are written in ("" for language-less text).
-std::set<std::string> languagesOf(std::initializer_list<const std::string*> values) {
+// A serialised text-for-people value, parsed (null when absent or not JSON).
+Json parsedText(const std::string& serialised) {
+    if (serialised.empty()) return {};
+    Json j = Json::parse(serialised, nullptr, false);
+    return j.is_discarded() ? Json() : j;
+}
+
+// The languages a set of parsed text-for-people values are written in ("" for language-less text).
+std::set<std::string> languagesOf(const std::vector<const Json*>& values) {
     std::set<std::string> langs;
-    for (const std::string* v : values) {
-        if (v->empty()) continue;
-        Json j = Json::parse(*v, nullptr, false);
-        if (!j.is_object()) continue;
-        for (auto& [lang, text] : j.items())
+    for (const Json* j : values) {
+        if (!j->is_object()) continue;
+        for (auto& [lang, text] : j->items())
             if (text.is_string() && !text.get_ref<const std::string&>().empty()) langs.insert(lang);
     }
     if (langs.size() > 1) langs.erase("");
     if (langs.empty()) langs.insert("");
     return langs;
+}
+
+std::set<std::string> languagesOf(std::initializer_list<const std::string*> values) {
+    std::vector<Json> parsed;
+    parsed.reserve(values.size());
+    for (const std::string* v : values) parsed.push_back(parsedText(*v));
+    std::vector<const Json*> pointers;
+    for (const Json& j : parsed) pointers.push_back(&j);
+    return languagesOf(pointers);
 }
 
 std::string joinNonEmpty(std::initializer_list<std::string> parts, const char* separator) {
@@ -137,24 +151,24 @@ void searchDropDatabase(ModelSql& sql, const std::string& db) {
 }
 
 bool searchIndexSession(ModelSql& sql, const std::string& db, const std::string& sessionId) {
-    std::string title, abstract, track;
+    Json title, abstract, track;
     {
         auto q = sql.prepare("SELECT title, abstract, track FROM proj_sessions WHERE db=?1 AND id=?2");
         q.bind(1, db).bind(2, sessionId);
         if (!q.step()) return false;
-        title = q.text(0);
-        abstract = q.text(1);
-        track = q.text(2);
+        title = parsedText(q.text(0));
+        abstract = parsedText(q.text(1));
+        track = parsedText(q.text(2));
     }
-    std::vector<std::string> speakerNames;  // serialised text-for-people
+    std::vector<Json> speakerNames;
     {
         auto q = sql.prepare(
             "SELECT p.name FROM proj_session_speakers s JOIN proj_speakers p ON p.db=s.db AND p.id=s.speaker "
             "WHERE s.db=?1 AND s.session=?2 ORDER BY s.pos");
         q.bind(1, db).bind(2, sessionId);
-        while (q.step()) speakerNames.push_back(q.text(0));
+        while (q.step()) speakerNames.push_back(parsedText(q.text(0)));
     }
-    for (const auto& lang : languagesOf({&title, &abstract})) {
+    for (const auto& lang : languagesOf(std::vector<const Json*>{&title, &abstract})) {
         Row r;
         r.kind = "session";
         r.lang = lang;

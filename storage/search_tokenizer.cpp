@@ -9,6 +9,7 @@
 
 #include <cstring>
 #include <mutex>
+#include <unordered_map>
 
 namespace kenes::storage {
 
@@ -101,19 +102,28 @@ struct TokenizeContext {
     int flags;
 };
 
+// Folds `token` into `out` (cleared first).
+void foldInto(std::string_view token, std::string& out);
+
+// The stem of `folded` (the bytes of a thread-local buffer or of `folded` itself, valid until the
+// next call on this thread). Stems are cached per thread: the words of a collection repeat, and
+// the Snowball stemmers are the costly part of tokenizing.
+std::string_view stemView(std::string_view folded);
+
 int onToken(void* p, int tflags, const char* token, int nToken, int iStart, int iEnd) {
     auto* tc = static_cast<TokenizeContext*>(p);
     // Auxiliary functions (snippet, highlight) only need each token's place and byte range, which
     // folding and stemming do not change.
     if (tc->flags & FTS5_TOKENIZE_AUX) return tc->xToken(tc->ctx, tflags, token, nToken, iStart, iEnd);
-    std::string folded = foldToken(std::string_view(token, static_cast<size_t>(nToken)));
+    thread_local std::string folded;
+    foldInto(std::string_view(token, static_cast<size_t>(nToken)), folded);
     if (folded.empty()) return SQLITE_OK;
     const bool prefix = (tc->flags & FTS5_TOKENIZE_PREFIX) != 0;
     if (prefix)
         return tc->xToken(tc->ctx, tflags, folded.data(), static_cast<int>(folded.size()), iStart, iEnd);
-    std::string stem = stemToken(folded);
+    const std::string_view stem = stemView(folded);
     int rc = tc->xToken(tc->ctx, tflags, stem.data(), static_cast<int>(stem.size()), iStart, iEnd);
-    if (rc == SQLITE_OK && (tc->flags & FTS5_TOKENIZE_DOCUMENT) && stem != folded)
+    if (rc == SQLITE_OK && (tc->flags & FTS5_TOKENIZE_DOCUMENT) && stem != std::string_view(folded))
         rc = tc->xToken(tc->ctx, tflags | FTS5_TOKEN_COLOCATED, folded.data(),
                         static_cast<int>(folded.size()), iStart, iEnd);
     return rc;
@@ -166,8 +176,23 @@ int autoEntry(sqlite3* db, const char** /*errMsg*/, const sqlite3_api_routines* 
 
 }  // namespace
 
-std::string foldToken(std::string_view token) {
-    std::string out;
+namespace {
+
+void foldInto(std::string_view token, std::string& out) {
+    out.clear();
+    // Plain ASCII (most Latin words, numbers): only upper case to fold.
+    bool ascii = true;
+    for (char c : token)
+        if (static_cast<unsigned char>(c) >= 0x80) {
+            ascii = false;
+            break;
+        }
+    if (ascii) {
+        out.assign(token);
+        for (char& c : out)
+            if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+        return;
+    }
     out.reserve(token.size());
     size_t i = 0;
     uint32_t previous = 0;
@@ -194,11 +219,11 @@ std::string foldToken(std::string_view token) {
         encode(cp, out);
         previous = cp;
     }
-    return out;
 }
 
-std::string stemToken(std::string_view folded) {
-    if (folded.empty() || folded.size() > 96) return std::string(folded);
+// Runs the stemmer the folded word's script calls for; the word itself when there is none.
+std::string_view stemUncached(std::string_view folded) {
+    if (folded.empty() || folded.size() > 96) return folded;
     bool cyrillic = false, latin = false;
     for (size_t i = 0; i < folded.size(); ++i) {
         unsigned char c = static_cast<unsigned char>(folded[i]);
@@ -208,11 +233,37 @@ std::string stemToken(std::string_view folded) {
             latin = true;
     }
     sb_stemmer* stemmer = cyrillic ? stemmers().russian : latin ? stemmers().english : nullptr;
-    if (!stemmer || (cyrillic && latin)) return std::string(folded);
+    if (!stemmer || (cyrillic && latin)) return folded;
     const sb_symbol* stem = sb_stemmer_stem(stemmer, reinterpret_cast<const sb_symbol*>(folded.data()),
                                             static_cast<int>(folded.size()));
-    if (!stem) return std::string(folded);
-    return std::string(reinterpret_cast<const char*>(stem), static_cast<size_t>(sb_stemmer_length(stemmer)));
+    if (!stem) return folded;
+    return {reinterpret_cast<const char*>(stem), static_cast<size_t>(sb_stemmer_length(stemmer))};
+}
+
+std::string_view stemView(std::string_view folded) {
+    // Bounded: dropped whole when full (a collection's vocabulary mostly fits).
+    constexpr size_t kMaxCachedStems = 65536;
+    struct Hash {
+        using is_transparent = void;
+        size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+    };
+    thread_local std::unordered_map<std::string, std::string, Hash, std::equal_to<>> cache;
+    if (auto it = cache.find(folded); it != cache.end()) return it->second;
+    const std::string_view stem = stemUncached(folded);
+    if (cache.size() >= kMaxCachedStems) cache.clear();
+    return cache.emplace(std::string(folded), std::string(stem)).first->second;
+}
+
+}  // namespace
+
+std::string foldToken(std::string_view token) {
+    std::string out;
+    foldInto(token, out);
+    return out;
+}
+
+std::string stemToken(std::string_view folded) {
+    return std::string(stemView(folded));
 }
 
 bool registerSearchTokenizer(sqlite3* db) {
