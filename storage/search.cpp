@@ -8,7 +8,7 @@
 // (an item indexed in several languages counts once, shown in the asked language when that row
 // matched too); snippets are made in C++ (search_snippet.h) only for the hits returned.
 // With a helper connection, the scans of the stemmed index and of all text are split between the
-// two connections (search_rank.h); the small title index is scanned on one.
+// two connections (search_rank.h), and so are the snippets; the small title index is scanned on one.
 #include <algorithm>
 #include <optional>
 #include <set>
@@ -193,19 +193,27 @@ SearchResults executeSearch(ModelSql& sql, const std::string& text, const Search
         const bool phrase = std::any_of(terms.begin(), terms.end(), [](auto& t) { return t.phrase; });
         if (!phrase && collector.total() < options.limitPerKind) {
             MatchScan texts = scanMatches(sql, SearchIndex::Substrings, parts, options.userDatabase,
-                                          options.language, helper);
+                                          options.language, helper, true);
             added += addBest(sql, texts.all, texts, true, options, collector);
             if (added == 0 && terms.size() > 1) addBest(sql, texts.some, texts, true, options, collector);
         }
     }
 
+    // Snippets: every other hit's on the helper at the same time, when it reads the same rows.
+    std::vector<Hit*> hits;
+    for (size_t kind = 0; kind < kSearchKinds.size(); ++kind)
+        for (auto& h : collector.hits(kind)) hits.push_back(&h);
+    const auto snippets = [&](ModelSql& connection, size_t first, size_t step) {
+        for (size_t i = first; i < hits.size(); i += step) addSnippet(connection, *hits[i], terms);
+    };
+    if (helper && hits.size() > 1 && sameIndexState(sql, *helper, SearchIndex::Words))
+        runTogether([&] { snippets(sql, 0, 2); }, [&] { snippets(*helper, 1, 2); });
+    else
+        snippets(sql, 0, 1);
     for (size_t kind = 0; kind < kSearchKinds.size(); ++kind) {
         SearchGroup group;
         group.kind = kSearchKinds[kind];
-        for (auto& h : collector.hits(kind)) {
-            addSnippet(sql, h, terms);
-            group.hits.push_back(std::move(h.hit));
-        }
+        for (auto& h : collector.hits(kind)) group.hits.push_back(std::move(h.hit));
         if (!group.hits.empty()) results.groups.push_back(std::move(group));
     }
     return results;

@@ -1,12 +1,13 @@
 // Ranking of search matches (see search_rank.h).
 //
-// kenes_collect(table) is an FTS5 auxiliary function used only in the WHERE clause of the scan
-// statement; it always answers 0, so SQLite returns no rows and a whole pass is one step. For each
-// row it counts the phrase's positions per column (xPhraseFirst/xPhraseNext) into the weighted,
-// length-normalised term frequency BM25 needs, and keeps the row with its kind. FTS5's own bm25()
-// would look up every row's column sizes in %_docsize (a b-tree seek per row) and run one more
-// query per phrase for document frequencies; here sizes come from memory and a phrase's frequency
-// is the number of rows its pass visited.
+// kenes_collect(table) is an FTS5 auxiliary function used only by the scan statements: for a whole
+// pass it is called on the first row and visits every row of the phrase itself (xQueryPhrase); for
+// a part of the rowids it is in the WHERE clause and always answers 0, so SQLite returns no rows and
+// a pass is one step either way. For each row it counts the phrase's positions per column
+// (xPhraseFirst/xPhraseNext) into the weighted, length-normalised term frequency BM25 needs, and keeps the
+// row with its kind. FTS5's own bm25() would look up every row's column sizes in %_docsize (a b-tree seek per
+// row) and run one more query per phrase for document frequencies; here sizes come from memory and a phrase's
+// frequency is the number of rows its pass visited.
 #include "storage/search_rank.h"
 
 #include <algorithm>
@@ -157,6 +158,8 @@ struct Scan {
     const std::string* userDatabase = nullptr;
     const std::string* preferredLanguage = nullptr;
     PhraseRows* current = nullptr;
+    bool wholePhrase = false;       // kenes_collect visits the phrase's rows at once
+    int64_t stopAfter = INT64_MAX;  // ... up to this rowid
 
     bool started = false;
     std::string error;
@@ -212,6 +215,39 @@ bool startScan(const Fts5ExtensionApi* api, Fts5Context* ctx, Scan& scan) {
     return true;
 }
 
+// Adds the row `ctx` is on to the scan's current phrase.
+void collectRow(const Fts5ExtensionApi* api, Fts5Context* ctx, Scan& scan) {
+    PhraseRows& found = *scan.current;
+    ++found.documents;
+    const int64_t rowid = api->xRowid(ctx);
+    RowInfo info;
+    if (rowid >= 0 && static_cast<size_t>(rowid) < scan.rowTable->rows.size())
+        info = scan.rowTable->rows[static_cast<size_t>(rowid)];
+    if (info.kind >= kSearchKinds.size() || (info.kind == kNoteKind && info.database != scan.userDb)) return;
+    std::array<int, 3> tf{0, 0, 0};
+    const int phrases = api->xPhraseCount(ctx);  // 1: the scan's expression is one phrase
+    for (int p = 0; p < phrases; ++p) {
+        Fts5PhraseIter it;
+        int column = -1, offset = 0;
+        for (api->xPhraseFirst(ctx, p, &it, &column, &offset); column >= 0;
+             api->xPhraseNext(ctx, &it, &column, &offset))
+            if (column < 3) ++tf[static_cast<size_t>(column)];
+    }
+    std::array<uint32_t, 3> length{0, 0, 0};
+    if (rowid >= 0 && static_cast<size_t>(rowid) < scan.sizes->sizes.size())
+        length = scan.sizes->sizes[static_cast<size_t>(rowid)];
+    double w = 0;
+    for (size_t c = 0; c < 3; ++c) {
+        if (!tf[c]) continue;
+        const double len = length[c] ? length[c] : scan.average[c];
+        w += kWeights[c] * tf[c] / (1 - kB + kB * len / scan.average[c]);
+    }
+    found.rows.push_back(PhraseRows::Row{rowid, w, info.kind, info.language == scan.preferredLang});
+}
+
+// kenes_collect(table): in a WHERE clause, adds the current row (and answers 0, so no row is
+// returned); with the scan's `wholePhrase` set, called on the first row only, it visits every row
+// of the query's phrase itself (xQueryPhrase), without SQLite stepping through them one by one.
 void kenesCollect(const Fts5ExtensionApi* api, Fts5Context* ctx, sqlite3_context* out, int /*argc*/,
                   sqlite3_value** /*argv*/) {
     Scan* scan = tActiveScan;
@@ -223,35 +259,21 @@ void kenesCollect(const Fts5ExtensionApi* api, Fts5Context* ctx, sqlite3_context
         sqlite3_result_error(out, scan->error.c_str(), -1);
         return;
     }
-    PhraseRows& found = *scan->current;
-    ++found.documents;
-    const int64_t rowid = api->xRowid(ctx);
-    RowInfo info;
-    if (rowid >= 0 && static_cast<size_t>(rowid) < scan->rowTable->rows.size())
-        info = scan->rowTable->rows[static_cast<size_t>(rowid)];
-    if (info.kind >= kSearchKinds.size() || (info.kind == kNoteKind && info.database != scan->userDb)) {
+    if (!scan->wholePhrase) {
+        collectRow(api, ctx, *scan);
         sqlite3_result_int(out, 0);
         return;
     }
-    std::array<int, 3> tf{0, 0, 0};
-    const int phrases = api->xPhraseCount(ctx);  // 1: the scan's expression is one phrase
-    for (int p = 0; p < phrases; ++p) {
-        Fts5PhraseIter it;
-        int column = -1, offset = 0;
-        for (api->xPhraseFirst(ctx, p, &it, &column, &offset); column >= 0;
-             api->xPhraseNext(ctx, &it, &column, &offset))
-            if (column < 3) ++tf[static_cast<size_t>(column)];
+    const int rc = api->xQueryPhrase(ctx, 0, scan, [](const Fts5ExtensionApi* a, Fts5Context* c, void* data) {
+        Scan& active = *static_cast<Scan*>(data);
+        if (a->xRowid(c) > active.stopAfter) return SQLITE_DONE;  // rows come in rowid order
+        collectRow(a, c, active);
+        return SQLITE_OK;
+    });
+    if (rc != SQLITE_OK) {
+        sqlite3_result_error_code(out, rc);
+        return;
     }
-    std::array<uint32_t, 3> length{0, 0, 0};
-    if (rowid >= 0 && static_cast<size_t>(rowid) < scan->sizes->sizes.size())
-        length = scan->sizes->sizes[static_cast<size_t>(rowid)];
-    double w = 0;
-    for (size_t c = 0; c < 3; ++c) {
-        if (!tf[c]) continue;
-        const double len = length[c] ? length[c] : scan->average[c];
-        w += kWeights[c] * tf[c] / (1 - kB + kB * len / scan->average[c]);
-    }
-    found.rows.push_back(PhraseRows::Row{rowid, w, info.kind, info.language == scan->preferredLang});
     sqlite3_result_int(out, 0);
 }
 
@@ -279,27 +301,26 @@ const char* tableName(SearchIndex index) {
     return "search_fts";
 }
 
-// Which rows of the index a phrase's pass visits: all, or those up to or from a rowid (?2).
+// Which rows of the index a phrase's pass visits: all, or those up to or from a rowid.
 enum class RowRange { All, AtMost, AtLeast };
 
-// The pass of one phrase (?1) over the rows of `range`. A rowid bound costs a little (FTS5 seeks
-// to it; SQLite checks it per row), so a whole pass has no bound.
+// The pass of one phrase (?1). From the start (all rows, or up to a rowid: Scan::stopAfter),
+// kenes_collect is called on the first row and visits the rows itself, without SQLite stepping
+// through them; from a rowid (?2), it is in the WHERE clause, called for each row (FTS5 seeks to
+// the rowid; SQLite checks the bound per row), which costs more per row.
 ModelStmt scanStatement(ModelSql& sql, SearchIndex index, RowRange range) {
-    static constexpr const char* kStatements[3][3] = {
-        {"SELECT 1 FROM search_fts WHERE search_fts MATCH ?1 AND kenes_collect(search_fts)",
-         "SELECT 1 FROM search_fts WHERE search_fts MATCH ?1 AND rowid <= ?2 AND kenes_collect(search_fts)",
+    static constexpr const char* kStatements[3][2] = {
+        {"SELECT kenes_collect(search_fts) FROM search_fts WHERE search_fts MATCH ?1 LIMIT 1",
          "SELECT 1 FROM search_fts WHERE search_fts MATCH ?1 AND rowid >= ?2 AND kenes_collect(search_fts)"},
-        {"SELECT 1 FROM search_tri_title WHERE search_tri_title MATCH ?1 AND kenes_collect(search_tri_title)",
-         "SELECT 1 FROM search_tri_title WHERE search_tri_title MATCH ?1 AND rowid <= ?2 AND "
-         "kenes_collect(search_tri_title)",
+        {"SELECT kenes_collect(search_tri_title) FROM search_tri_title WHERE search_tri_title MATCH ?1 LIMIT "
+         "1",
          "SELECT 1 FROM search_tri_title WHERE search_tri_title MATCH ?1 AND rowid >= ?2 AND "
          "kenes_collect(search_tri_title)"},
-        {"SELECT 1 FROM search_tri WHERE search_tri MATCH ?1 AND kenes_collect(search_tri)",
-         "SELECT 1 FROM search_tri WHERE search_tri MATCH ?1 AND rowid <= ?2 AND kenes_collect(search_tri)",
+        {"SELECT kenes_collect(search_tri) FROM search_tri WHERE search_tri MATCH ?1 LIMIT 1",
          "SELECT 1 FROM search_tri WHERE search_tri MATCH ?1 AND rowid >= ?2 AND kenes_collect(search_tri)"},
     };
     const size_t table = index == SearchIndex::Words ? 0 : index == SearchIndex::TitleSubstrings ? 1 : 2;
-    return sql.prepare(kStatements[table][static_cast<size_t>(range)]);
+    return sql.prepare(kStatements[table][range == RowRange::AtLeast ? 1 : 0]);
 }
 
 // The FTS5 averages (row count, column sizes) and structure (segments) records of one index: any
@@ -383,10 +404,11 @@ void runPart(ModelSql& sql, SearchIndex index, const std::vector<std::string>& p
     ActiveScan active(part.scan);
     for (const auto& pass : part.passes) {
         part.scan.current = &part.lists[pass.phrase];
+        part.scan.wholePhrase = pass.range != RowRange::AtLeast;
+        part.scan.stopAfter = pass.range == RowRange::AtMost ? split - 1 : INT64_MAX;
         part.lists[pass.phrase].rows = RowBuffers::take();
         auto q = scanStatement(sql, index, pass.range);
         q.bind(1, phrases[pass.phrase]);
-        if (pass.range == RowRange::AtMost) q.bind(2, split - 1);
         if (pass.range == RowRange::AtLeast) q.bind(2, split);
         q.run();
     }
@@ -466,13 +488,37 @@ private:
 
 }  // namespace
 
+void runTogether(const std::function<void()>& own, const std::function<void()>& other) {
+    std::exception_ptr failure;
+    auto otherPart = [&] {
+        try {
+            other();
+        } catch (...) {
+            failure = std::current_exception();
+        }
+    };
+    ScanWorker& worker = ScanWorker::instance();
+    const bool started = worker.tryStart(otherPart);
+    try {
+        own();
+    } catch (...) {
+        if (started) worker.finish();
+        throw;
+    }
+    if (started)
+        worker.finish();
+    else
+        otherPart();
+    if (failure) std::rethrow_exception(failure);
+}
+
 bool sameIndexState(ModelSql& a, ModelSql& b, SearchIndex index) {
     return indexState(a, index) == indexState(b, index);
 }
 
 MatchScan scanMatches(ModelSql& sql, SearchIndex index, const std::vector<std::string>& phrases,
-                      const std::string& userDatabase, const std::string& preferredLanguage,
-                      ModelSql* helper) {
+                      const std::string& userDatabase, const std::string& preferredLanguage, ModelSql* helper,
+                      bool alwaysPartial) {
     const char* table = tableName(index);
     ScanPart mine, helpers;
     for (ScanPart* part : {&mine, &helpers}) {
@@ -497,27 +543,8 @@ MatchScan scanMatches(ModelSql& sql, SearchIndex index, const std::vector<std::s
         runPart(sql, index, phrases, split, mine);
         helpers.lists.resize(phrases.size());
     } else {
-        std::exception_ptr failure;
-        auto helperPart = [&] {
-            try {
-                runPart(*helper, index, phrases, split, helpers);
-            } catch (...) {
-                failure = std::current_exception();
-            }
-        };
-        ScanWorker& worker = ScanWorker::instance();
-        const bool started = worker.tryStart(helperPart);
-        try {
-            runPart(sql, index, phrases, split, mine);
-        } catch (...) {
-            if (started) worker.finish();
-            throw;
-        }
-        if (started)
-            worker.finish();
-        else
-            helperPart();
-        if (failure) std::rethrow_exception(failure);
+        runTogether([&] { runPart(sql, index, phrases, split, mine); },
+                    [&] { runPart(*helper, index, phrases, split, helpers); });
     }
     const Scan* stats = mine.scan.started ? &mine.scan : helpers.scan.started ? &helpers.scan : nullptr;
     MatchScan result;
@@ -557,8 +584,37 @@ MatchScan scanMatches(ModelSql& sql, SearchIndex index, const std::vector<std::s
         }
         return result;
     }
-    // Merge the lists by rowid; a row in every list matched every phrase.
+    // Rows in every list: the shortest list's rows, each looked for in the others (all in rowid order).
+    size_t shortest = 0;
+    for (size_t p = 1; p < lists.size(); ++p)
+        if (lists[p].rows.size() < lists[shortest].rows.size()) shortest = p;
     std::vector<size_t> at(lists.size(), 0);
+    bool anyAll = false;
+    for (const auto& candidate : lists[shortest].rows) {
+        bool all = true, exhausted = false;
+        for (size_t p = 0; p < lists.size() && all; ++p) {
+            if (p == shortest) continue;
+            const auto& rows = lists[p].rows;
+            size_t& i = at[p];
+            while (i < rows.size() && rows[i].rowid < candidate.rowid) ++i;
+            exhausted = i == rows.size();
+            all = !exhausted && rows[i].rowid == candidate.rowid;
+        }
+        if (exhausted) break;
+        if (!all) continue;
+        double score = 0;
+        for (size_t p = 0; p < lists.size(); ++p) {
+            const double w = p == shortest ? candidate.weighted : lists[p].rows[at[p]].weighted;
+            if (w > 0) score += idf[p] * w * (kK1 + 1) / (w + kK1);
+        }
+        result.all[candidate.kind].push_back(RankedRow{candidate.rowid, -score});
+        if (candidate.preferred) ++result.preferredLanguage[candidate.kind];
+        anyAll = true;
+    }
+    if (anyAll && !alwaysPartial) return result;
+    // Rows in some lists too: merge all of them by rowid (counting the preferred language anew).
+    result = MatchScan{};
+    std::fill(at.begin(), at.end(), 0);
     while (true) {
         int64_t rowid = INT64_MAX;
         for (size_t p = 0; p < lists.size(); ++p)

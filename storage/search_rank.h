@@ -14,6 +14,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -31,8 +32,9 @@ struct RankedRow {
 };
 
 // What one scan found, per kind (index into kSearchKinds), unsorted: rows that matched every
-// phrase of the query, and rows that matched only some. `preferredLanguage` counts, per kind, the
-// rows written in the language the scan was asked to prefer.
+// phrase of the query, and rows that matched only some (listed only when no row matched every
+// phrase, unless asked for always). `preferredLanguage` counts, per kind, the listed rows written in
+// the language the scan was asked to prefer.
 struct MatchScan {
     std::array<std::vector<RankedRow>, kSearchKinds.size()> all, some;
     std::array<size_t, kSearchKinds.size()> preferredLanguage{};
@@ -52,14 +54,20 @@ enum class SearchIndex { Words, TitleSubstrings, Substrings };
 // index state (sameIndexState), the upper half of the rowids is scanned on it by a second thread while the
 // caller's thread scans the lower half; the answer is the same as without it. A helper that sees another
 // state (a write committed between the two transactions' starts) is not used. Throws StoreError on an SQLite
-// error (of either connection).
+// error (of either connection). With `alwaysPartial`, rows that matched only some phrases are listed
+// even when others matched every phrase.
 MatchScan scanMatches(ModelSql& sql, SearchIndex index, const std::vector<std::string>& phrases,
                       const std::string& userDatabase, const std::string& preferredLanguage,
-                      ModelSql* helper = nullptr);
+                      ModelSql* helper = nullptr, bool alwaysPartial = false);
 
 // True when the two connections' current read transactions see the same state of `index` (its
 // FTS5 averages and structure records, which every write to the index changes).
 bool sameIndexState(ModelSql& a, ModelSql& b, SearchIndex index);
+
+// Runs `other` on a worker thread kept for search while the calling thread runs `own` (both on the
+// calling thread, one after the other, when the worker is busy with another search); returns when
+// both are done and rethrows an exception of either (`own`'s first).
+void runTogether(const std::function<void()>& own, const std::function<void()>& other);
 
 // Registers kenes_collect, the FTS5 function scanMatches relies on, on one connection. Called by
 // registerSearchTokenizer; false when it could not be registered.
