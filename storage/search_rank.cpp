@@ -527,17 +527,25 @@ MatchScan scanMatches(ModelSql& sql, SearchIndex index, const std::vector<std::s
         part->scan.preferredLanguage = &preferredLanguage;
     }
     // With a helper that reads the same index, the passes are shared between the two connections:
-    // several phrases alternately, one phrase in two halves of the rowids.
-    int64_t split = 0;
+    // phrases alternately, and the first phrase in two parts by rowid, the calling thread's part
+    // visited from the start (cheaper per row, see scanStatement), the helper's from the split on.
+    // The split gives the calling thread a bit more than its share of rows when it has no other
+    // phrase (it also merges and ranks), and only a small part of the first phrase's rows less when
+    // the phrases are even (the helper has a whole phrase of its own).
+    int64_t split = INT64_MAX;
     const bool shared = helper && !phrases.empty() && sameIndexState(sql, *helper, index);
-    if (shared && phrases.size() == 1) {
+    if (shared) {
+        const double mineShare = phrases.size() == 1 ? 0.55 : phrases.size() % 2 == 0 ? 0.85 : 0.5;
         auto q = sql.prepare("SELECT (SELECT min(id) FROM search_docs), (SELECT max(id) FROM search_docs)");
-        if (q.step() && !q.isNull(0)) split = q.integer(0) + (q.integer(1) - q.integer(0) + 1) / 2;
+        if (q.step() && !q.isNull(0))
+            split = q.integer(0) +
+                    static_cast<int64_t>(mineShare * static_cast<double>(q.integer(1) - q.integer(0) + 1));
         mine.passes.push_back({0, RowRange::AtMost});
         helpers.passes.push_back({0, RowRange::AtLeast});
+        for (size_t p = 1; p < phrases.size(); ++p)
+            (p % 2 ? helpers : mine).passes.push_back({p, RowRange::All});
     } else {
-        for (size_t p = 0; p < phrases.size(); ++p)
-            (shared && p % 2 ? helpers : mine).passes.push_back({p, RowRange::All});
+        for (size_t p = 0; p < phrases.size(); ++p) mine.passes.push_back({p, RowRange::All});
     }
     if (!shared) {
         runPart(sql, index, phrases, split, mine);
