@@ -13,6 +13,9 @@
 //     over 10 s and the following minute (utime+stime from /proc/PID/stat) and peak RSS (VmHWM)
 //     with resident memory by mapping; the same on the sample content alone. The peer is this
 //     program re-started as a bare GLFW + ImGui window with the same fonts (`--bare-window`).
+//
+// app_bench KENES DIR --startup [RUNS=15]: step 3's first frame and peak RSS alone, RUNS starts of
+// each program taking turns, with the app's start-up steps (the dataset must exist).
 #include <GLFW/glfw3.h>
 #include <backends/imgui_impl_glfw.h>
 #include <backends/imgui_impl_opengl3.h>
@@ -238,6 +241,7 @@ int bareWindow() {
 struct Started {
     pid_t pid = -1;
     double firstFrameMs = -1;
+    std::vector<std::pair<std::string, double>> steps;  // the app's start-up steps, ms after spawn
 };
 
 Started startAndWaitForFirstFrame(const std::vector<std::string>& argv, const fs::path& log) {
@@ -268,6 +272,15 @@ Started startAndWaitForFirstFrame(const std::vector<std::string>& argv, const fs
         if (at != std::string::npos && text.str().find(" ns", at) != std::string::npos) {
             s.firstFrameMs =
                 static_cast<double>(std::stoll(text.str().substr(at + marker.size())) - spawned) / 1e6;
+            std::istringstream lines(text.str());
+            std::string line;
+            const std::string step = "kenes: start-up step '";
+            while (std::getline(lines, line)) {
+                auto quote = line.find("' at ");
+                if (line.rfind(step, 0) != 0 || quote == std::string::npos) continue;
+                s.steps.emplace_back(line.substr(step.size(), quote - step.size()),
+                                     static_cast<double>(std::stoll(line.substr(quote + 5)) - spawned) / 1e6);
+            }
             return s;
         }
         int status = 0;
@@ -394,10 +407,80 @@ ProcessFigures measureProcess(const std::string& name, const std::vector<std::st
     return f;
 }
 
+double median(std::vector<double> v) {
+    if (v.empty()) return -1;
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+}
+
+// --startup: only the process figures, many runs of each program taking turns (so that the
+// machine's load falls on all of them alike): first frame, the app's own start-up steps, peak RSS
+// 3 s after the first frame (the start-up's background work done) and resident memory by mapping.
+int startupOnly(const fs::path& kenesBinary, const fs::path& dir, int runs) {
+    const fs::path log = fs::temp_directory_path() / ("app_bench_" + std::to_string(getpid()) + ".log");
+    const fs::path sample = fs::temp_directory_path() / ("app_bench_sample_" + std::to_string(getpid()));
+    { app::AppContext first(sample, kUser); }
+    char self[4096] = {};
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    struct Program {
+        std::string name;
+        std::vector<std::string> argv;
+        std::vector<double> firstFrame, hwmMb;
+        std::vector<std::pair<std::string, std::vector<double>>> steps;
+        std::string rss;
+    };
+    std::vector<Program> programs = {
+        {"kenes --data DIR", {kenesBinary.string(), "--data", dir.string()}, {}, {}, {}, {}},
+        {"kenes, sample content only", {kenesBinary.string(), "--data", sample.string()}, {}, {}, {}, {}},
+        {"peer: bare GLFW + ImGui window", {std::string(self, static_cast<size_t>(std::max<ssize_t>(n, 0))),
+                                            "--bare-window"}, {}, {}, {}, {}}};
+    for (int run = 0; run < runs; ++run) {
+        for (auto& p : programs) {
+            Started s = startAndWaitForFirstFrame(p.argv, log);
+            if (s.pid < 0 || s.firstFrameMs < 0) {
+                std::fprintf(stderr, "app_bench: %s did not report a first frame (see %s)\n", p.name.c_str(),
+                             log.c_str());
+                stop(s.pid);
+                return 1;
+            }
+            p.firstFrame.push_back(s.firstFrameMs);
+            for (const auto& [name, ms] : s.steps) {
+                auto it =
+                    std::find_if(p.steps.begin(), p.steps.end(), [&](auto& e) { return e.first == name; });
+                if (it == p.steps.end()) it = p.steps.insert(p.steps.end(), {name, {}});
+                it->second.push_back(ms);
+            }
+            std::this_thread::sleep_for(std::chrono::seconds(3));
+            p.hwmMb.push_back(static_cast<double>(vmHwmKb(s.pid)) / 1024.0);
+            p.rss = rssBreakdown(s.pid);
+            stop(s.pid);
+        }
+    }
+    fs::remove_all(sample);
+    fs::remove(log);
+    std::printf("Process start to first frame and peak RSS, %d runs of each, taking turns:\n", runs);
+    for (auto& p : programs) {
+        auto sorted = p.firstFrame;
+        std::sort(sorted.begin(), sorted.end());
+        std::printf("  %-30s first frame: median %.0f ms (min %.0f, max %.0f) | VmHWM median %.0f MB\n",
+                    p.name.c_str(), median(sorted), sorted.front(), sorted.back(), median(p.hwmMb));
+        if (!p.steps.empty()) {
+            std::printf("    steps, median ms after spawn:");
+            for (auto& [name, ms] : p.steps) std::printf(" %s %.0f |", name.c_str(), median(ms));
+            std::printf(" swapped %.0f\n", median(sorted));
+        }
+        std::printf("    resident at idle (last run): %s\n", p.rss.c_str());
+    }
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     if (argc == 2 && std::strcmp(argv[1], "--bare-window") == 0) return bareWindow();
+    if (argc >= 4 && std::strcmp(argv[3], "--startup") == 0)
+        return startupOnly(fs::absolute(argv[1]), fs::absolute(argv[2]),
+                           argc > 4 ? std::max(1, std::atoi(argv[4])) : 15);
     if (argc < 3) {
         std::fprintf(stderr, "usage: app_bench KENES_BINARY DATA_DIR [FRAMES=300]\n");
         return 2;
