@@ -23,7 +23,8 @@ std::string utcTimestamp(int64_t epochSeconds) {
     return buf;
 }
 
-AppContext::AppContext(const std::filesystem::path& dataDir, const std::string& userName) : m_dataDir(dataDir) {
+AppContext::AppContext(const std::filesystem::path& dataDir, const std::string& userName, bool scanChangesNow)
+    : m_dataDir(dataDir) {
     m_store = storage::openLibraryStore(dataDir);
     storage::loadSampleContentIfFirstRun(*m_store, userName);
     m_model = std::make_unique<storage::Model>(*m_store);
@@ -53,7 +54,8 @@ AppContext::AppContext(const std::filesystem::path& dataDir, const std::string& 
             }
         }
     }
-    m_sessionChanges = std::make_unique<SessionChanges>(*m_store, *m_model, *m_userDb, m_userDbName, m_bus);
+    m_sessionChanges =
+        std::make_unique<SessionChanges>(*m_store, *m_model, *m_userDb, m_userDbName, m_bus, scanChangesNow);
     m_sync = std::make_unique<SyncService>(*m_store, m_bus, m_dataDir, m_userDbName);
 }
 

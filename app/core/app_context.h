@@ -31,8 +31,10 @@ struct Settings {
 class AppContext {
 public:
     // Opens (or creates) the store in dataDir, loads the sample content on the first run and
-    // reads the saved settings. Throws storage::StoreError when the store cannot be opened.
-    AppContext(const std::filesystem::path& dataDir, const std::string& userName);
+    // reads the saved settings. Throws storage::StoreError when the store cannot be opened. With
+    // `scanChangesNow` false the first reading of "changes since you last looked" waits for
+    // sessionChanges().check().
+    AppContext(const std::filesystem::path& dataDir, const std::string& userName, bool scanChangesNow = true);
 
     storage::Store& store() { return *m_store; }
     const storage::Model& model() const { return *m_model; }

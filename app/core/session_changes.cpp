@@ -42,7 +42,7 @@ std::string SessionFacts::roomIn(const std::string& lang) const {
 }
 
 SessionChanges::SessionChanges(storage::Store& store, const storage::Model& model, storage::Database& userDb,
-                               std::string userDbName, EventBus& bus)
+                               std::string userDbName, EventBus& bus, bool readNow)
     : m_store(store), m_model(model), m_userDb(userDb), m_userDbName(std::move(userDbName)), m_bus(bus) {
     m_bus.subscribe<DataChanged>([this](const DataChanged&) { check(); });
     m_bus.subscribe<OpenSession>([this](const OpenSession& e) { markSeen(e.sessionId); });
@@ -62,11 +62,11 @@ SessionChanges::SessionChanges(storage::Store& store, const storage::Model& mode
             saveSeen();
         }
     });
-    check();
+    if (readNow) check();
 }
 
 SessionChanges::~SessionChanges() {
-    if (m_reading.valid()) m_reading.wait();
+    if (m_reader.joinable()) m_reader.join();
     if (m_saving.valid()) m_saving.wait();
     if (m_saveAgain) {
         m_saveAgain = false;
@@ -107,17 +107,21 @@ void SessionChanges::check() {
         return;
     }
     m_readSeq = seq;
+    if (m_reader.joinable()) m_reader.join();  // its result was taken; at most its post is left
     const storage::Model* model = &m_model;
     EventBus* bus = &m_bus;
-    m_reading = std::async(std::launch::async, [model, bus] {
+    std::promise<Facts> result;
+    m_reading = result.get_future();
+    // The bus is told only once the result is ready, so the handler never finds it missing.
+    m_reader = std::thread([model, bus, result = std::move(result)]() mutable {
         Facts facts;
         try {
             facts = readProgramme(*model);
         } catch (const std::exception&) {
             // Nothing to compare this time; the next change reads again.
         }
+        result.set_value(std::move(facts));
         bus->postFromAnyThread(ProgrammeRead{});
-        return facts;
     });
 }
 

@@ -5,7 +5,7 @@
 // called out. The first time (no saved document) and for sessions of an event not seen before,
 // everything counts as seen.
 //
-// The programme is read off the UI thread (a std::async task over the thread-safe Model) whenever
+// The programme is read off the UI thread (a thread over the thread-safe Model) whenever
 // a non-user database's update_seq moved (checked on DataChanged); the comparison happens on the UI
 // thread in the bus handler; the _local document is written by another std::async task.
 // Thread-safety: UI thread only (the background task touches only the Model and the bus).
@@ -17,6 +17,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "app/core/events.h"
@@ -61,9 +62,10 @@ struct SeenSaved {};
 
 class SessionChanges {
 public:
-    // `userDb` keeps what was seen; `userDbName` identifies the user's stars.
+    // `userDb` keeps what was seen; `userDbName` identifies the user's stars. With `readNow`
+    // false the first reading waits for check() (the desktop app starts it after the first frame).
     SessionChanges(storage::Store& store, const storage::Model& model, storage::Database& userDb,
-                   std::string userDbName, EventBus& bus);
+                   std::string userDbName, EventBus& bus, bool readNow = true);
     ~SessionChanges();
     SessionChanges(const SessionChanges&) = delete;
     SessionChanges& operator=(const SessionChanges&) = delete;
@@ -101,7 +103,8 @@ private:
     std::string m_userDbName;
     EventBus& m_bus;
 
-    std::future<Facts> m_reading;
+    std::future<Facts> m_reading;  // the reading in progress (m_reader sets it)
+    std::thread m_reader;
     std::future<void> m_saving;
     bool m_saveAgain = false;
     bool m_readAgain = false;

@@ -44,9 +44,10 @@ std::set<uint32_t> requiredCodePoints() {
     return cps;
 }
 
-void buildFonts(float pixelSize) {
-    ImGuiIO& io = ImGui::GetIO();
-    io.Fonts->Clear();
+void buildFonts(float pixelSize) { buildFontAtlas(*ImGui::GetIO().Fonts, pixelSize); }
+
+void buildFontAtlas(ImFontAtlas& atlas, float pixelSize) {
+    atlas.Clear();
     if (g_ranges.empty()) {
         auto cps = requiredCodePoints();
         for (auto it = cps.begin(); it != cps.end();) {
@@ -63,13 +64,16 @@ void buildFonts(float pixelSize) {
     config.OversampleV = 1;
     auto regular = embeddedFontRegular();
     auto bold = embeddedFontBold();
-    io.Fonts->AddFontFromMemoryTTF(const_cast<char*>(regular.data()), static_cast<int>(regular.size()), pixelSize,
-                                   &config, g_ranges.data());
-    g_bold = io.Fonts->AddFontFromMemoryTTF(const_cast<char*>(bold.data()), static_cast<int>(bold.size()),
-                                            pixelSize * 1.15f, &config, g_ranges.data());
-    io.Fonts->FontBuilderIO = ImGuiFreeType::GetBuilderForFreeType();
-    io.Fonts->FontBuilderFlags = ImGuiFreeTypeBuilderFlags_LightHinting;
-    io.Fonts->Build();
+    atlas.AddFontFromMemoryTTF(const_cast<char*>(regular.data()), static_cast<int>(regular.size()), pixelSize,
+                               &config, g_ranges.data());
+    g_bold = atlas.AddFontFromMemoryTTF(const_cast<char*>(bold.data()), static_cast<int>(bold.size()),
+                                        pixelSize * 1.15f, &config, g_ranges.data());
+    atlas.FontBuilderIO = ImGuiFreeType::GetBuilderForFreeType();
+    atlas.FontBuilderFlags = ImGuiFreeTypeBuilderFlags_LightHinting;
+    atlas.Build();
+    unsigned char* pixels = nullptr;
+    int width = 0, height = 0;
+    atlas.GetTexDataAsRGBA32(&pixels, &width, &height);  // the renderer's format, converted here
 }
 
 ImFont* boldFont() { return g_bold; }

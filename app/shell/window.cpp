@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <thread>
 #include <chrono>
+#include <future>
+#include <memory>
 #include <cstdlib>
 #include <ostream>
 #include <vector>
@@ -27,31 +29,72 @@ std::string g_glfwError;
 
 void onGlfwError(int, const char* description) { g_glfwError = description ? description : ""; }
 
+int64_t steadyNowNs() {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
+// Start-up steps reported with the first frame (KENES_REPORT_FIRST_FRAME).
+struct StartupSteps {
+    bool enabled = false;
+    std::vector<std::pair<const char*, int64_t>> marks;
+    void mark(const char* name) {
+        if (enabled) marks.emplace_back(name, steadyNowNs());
+    }
+};
+StartupSteps g_steps;
+
 // GLFW + ImGui set-up and tear-down for one window.
 class Window {
 public:
-    bool open(int width, int height, bool visible, std::ostream& err) {
+    // Connects to the display; false when there is none (the message is written by open()).
+    bool init() {
         glfwSetErrorCallback(onGlfwError);
-        if (!glfwInit()) {
+        m_glfw = glfwInit() == GLFW_TRUE;
+        g_steps.mark("GLFW initialised");
+        return m_glfw;
+    }
+
+    // Opens the window (after init()) with an atlas of the app's fonts at `fontSize` (scaled like
+    // the window), rasterised on another thread while the OpenGL context is created.
+    bool open(int width, int height, bool visible, float fontSize, std::ostream& err) {
+        if (!m_glfw) {
             err << "kenes: cannot open a window: no display is available (" << g_glfwError
                 << "). Set DISPLAY or WAYLAND_DISPLAY, or use the command-line sub-commands (kenes help).\n";
             return false;
         }
-        m_glfw = true;
+        // No ImGui context exists until the atlas is taken back below, so the build may run aside.
+        float guess = 1;
+        if (visible) {
+            float xs = 1, ys = 1;
+            if (GLFWmonitor* monitor = glfwGetPrimaryMonitor()) glfwGetMonitorContentScale(monitor, &xs, &ys);
+            guess = std::clamp(std::max(xs, ys), 1.0f, 4.0f);
+        }
+        const float atlasPx = fontSize * guess;
+        auto atlas = std::async(std::launch::async, [atlasPx] {
+            auto built = std::make_unique<ImFontAtlas>();
+            buildFontAtlas(*built, atlasPx);
+            return built;
+        });
         glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
         glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
         glfwWindowHint(GLFW_VISIBLE, visible ? GLFW_TRUE : GLFW_FALSE);
         glfwWindowHint(GLFW_SCALE_TO_MONITOR, GLFW_TRUE);
         m_window = glfwCreateWindow(width, height, "Kenes", nullptr, nullptr);
+        m_atlas = atlas.get();
         if (!m_window) {
             err << "kenes: cannot open an OpenGL 3 window (" << g_glfwError << ").\n";
             return false;
         }
         glfwMakeContextCurrent(m_window);
         glfwSwapInterval(1);
+        g_steps.mark("GL context");
         IMGUI_CHECKVERSION();
-        ImGui::CreateContext();
+        ImGui::CreateContext(m_atlas.get());
         m_imgui = true;
+        m_fontPx = atlasPx;
+        m_textureStale = true;
         ImGui::GetIO().IniFilename = nullptr;
         ImGui::GetIO().ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
         ImGui_ImplGlfw_InitForOpenGL(m_window, true);
@@ -72,14 +115,25 @@ public:
         if (m_glfw) glfwTerminate();
     }
 
-    // Builds the atlas when the wanted size changed (outside a frame).
+    // Builds the atlas when the wanted size changed and uploads it (outside a frame); the CPU
+    // copies of the texture are freed once it is on the GPU.
     void ensureFonts(float size, const std::string& theme) {
         float px = size * m_scale;
         if (px != m_fontPx) {
             buildFonts(px);
-            ImGui_ImplOpenGL3_DestroyFontsTexture();
-            ImGui_ImplOpenGL3_CreateFontsTexture();
             m_fontPx = px;
+            m_textureStale = true;
+        }
+        if (m_textureStale) {
+            if (!m_deviceObjects) {
+                ImGui_ImplOpenGL3_CreateDeviceObjects();  // shaders and the font texture, once
+                m_deviceObjects = true;
+            } else {
+                ImGui_ImplOpenGL3_DestroyFontsTexture();
+                ImGui_ImplOpenGL3_CreateFontsTexture();
+            }
+            ImGui::GetIO().Fonts->ClearTexData();
+            m_textureStale = false;
             m_theme.clear();
         }
         if (theme != m_theme) {
@@ -107,7 +161,8 @@ public:
 
 private:
     GLFWwindow* m_window = nullptr;
-    bool m_glfw = false, m_imgui = false;
+    std::unique_ptr<ImFontAtlas> m_atlas;  // shared with the ImGui context, which does not own it
+    bool m_glfw = false, m_imgui = false, m_textureStale = false, m_deviceObjects = false;
     float m_scale = 1, m_fontPx = 0;
     std::string m_theme;
 };
@@ -121,26 +176,43 @@ void newFrame() {
 }  // namespace
 
 int runDesktop(const std::filesystem::path& dataDir, std::ostream& err) {
+    bool reportFirstFrame = std::getenv("KENES_REPORT_FIRST_FRAME") != nullptr;
+    g_steps.enabled = reportFirstFrame;
+    g_steps.mark("desktop start");
+    // The data folder opens on another thread while this one connects to the display. The scan
+    // for "changes since you last looked" reads every programme: it starts once the first frame
+    // is on screen and the agenda has landed, not beside them.
+    auto opening = std::async(std::launch::async, [&dataDir] {
+        return std::make_unique<AppContext>(dataDir, defaultUserName(), false);
+    });
+    Window window;
+    window.init();
     std::unique_ptr<AppContext> ctx;
     try {
-        ctx = std::make_unique<AppContext>(dataDir, defaultUserName());
+        ctx = opening.get();
     } catch (const std::exception& e) {
         err << "kenes: cannot open the data folder " << dataDir << ": " << e.what() << "\n";
         return 1;
     }
-    Window window;
-    if (!window.open(ctx->settings().windowWidth, ctx->settings().windowHeight, true, err)) return 1;
+    g_steps.mark("data dir opened");
+    if (!window.open(ctx->settings().windowWidth, ctx->settings().windowHeight, true,
+                     ctx->settings().fontSize, err))
+        return 1;
+    g_steps.mark("window open");
     ctx->bus().setWake([] { glfwPostEmptyEvent(); });
     AppShell shell(*ctx);
     shell.setScale(window.scale());
-    // The agenda (the usual first view) reads its programme off the UI thread: the first frame
-    // does not wait for a large event.
-    if (auto* agenda = dynamic_cast<AgendaView*>(shell.view("agenda"))) agenda->loadInBackground(*ctx);
+    // The agenda (the usual first view) reads its programme off the UI thread once the first
+    // frame, with its "Loading…" line, is on screen: on two cores neither waits for the other.
+    std::promise<void> firstFrameShown;
+    auto* agenda = dynamic_cast<AgendaView*>(shell.view("agenda"));
+    if (agenda) agenda->loadInBackground(*ctx, firstFrameShown.get_future().share());
     ctx->sync().start();  // background sync from launch; the loop only reads its snapshots
+    g_steps.mark("shell built");
+    bool firstFrame = true, changesScanned = false;
     // The loop sleeps until input, a background result (glfwPostEmptyEvent) or the earliest
     // timer a view asked for; ImGui needs a few extra frames after input to settle animations.
     int busyFrames = 3;
-    bool reportFirstFrame = std::getenv("KENES_REPORT_FIRST_FRAME") != nullptr;
     while (!glfwWindowShouldClose(window.handle())) {
         auto wake = ctx->takeWakeRequest();
         double timeout = 60.0;  // the now/next marker changes at most once a minute
@@ -157,16 +229,27 @@ int runDesktop(const std::filesystem::path& dataDir, std::ostream& err) {
             glfwPollEvents();
         }
         window.ensureFonts(ctx->settings().fontSize, ctx->settings().theme);
+        if (reportFirstFrame) g_steps.mark("fonts uploaded");
         newFrame();
         shell.drawFrame();
         window.render(ctx->settings().theme);
+        if (reportFirstFrame) g_steps.mark("first frame drawn");
         glfwSwapBuffers(window.handle());
         if (reportFirstFrame) {
-            // The benchmark's hook (bench/app_bench.cpp): CLOCK_MONOTONIC when the first frame was swapped.
-            auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                std::chrono::steady_clock::now().time_since_epoch());
-            err << "kenes: first frame swapped at " << ns.count() << " ns (steady clock)" << std::endl;
+            // The benchmark's hook (bench/app_bench.cpp): CLOCK_MONOTONIC when the first frame was
+            // swapped, and when each start-up step ended.
+            for (const auto& [name, ns] : g_steps.marks)
+                err << "kenes: start-up step '" << name << "' at " << ns << " ns\n";
+            err << "kenes: first frame swapped at " << steadyNowNs() << " ns (steady clock)" << std::endl;
             reportFirstFrame = false;
+        }
+        if (firstFrame) {
+            firstFrame = false;
+            firstFrameShown.set_value();
+        }
+        if (!changesScanned && !(agenda && agenda->loading())) {
+            ctx->sessionChanges().check();
+            changesScanned = true;
         }
     }
     int w = 0, h = 0;
@@ -199,7 +282,8 @@ int renderScreenshot(const ScreenshotRequest& request, std::ostream& err) {
     ctx->settings().lastView = request.view;
     if (request.at != 0) ctx->setClock([at = request.at] { return at; });
     Window window;
-    if (!window.open(request.width, request.height, false, err)) return 1;
+    window.init();
+    if (!window.open(request.width, request.height, false, ctx->settings().fontSize, err)) return 1;
     AppShell shell(*ctx);
     shell.setScale(window.scale());
     shell.showView(request.view);

@@ -74,13 +74,14 @@ void AgendaView::reload(AppContext& ctx) {
     m_stale = false;
 }
 
-void AgendaView::loadInBackground(AppContext& ctx) {
+void AgendaView::loadInBackground(AppContext& ctx, std::shared_future<void> startAfter) {
     if (m_pending.valid()) return;
     m_pendingLanguage = ctx.settings().contentLanguage;
     const storage::Model* model = &ctx.model();
     EventBus* bus = &ctx.bus();
     m_pending = std::async(std::launch::async, [model, bus, eventId = m_eventId, lang = m_pendingLanguage,
-                                                user = ctx.userDatabaseName()] {
+                                                user = ctx.userDatabaseName(), startAfter] {
+        if (startAfter.valid()) startAfter.wait();
         Loaded loaded;
         try {
             loaded = load(*model, eventId, lang, user);
@@ -106,7 +107,8 @@ void AgendaView::draw(AppContext& ctx) {
     if (m_pending.valid()) {
         if (m_pending.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
             mutedText(tr("Loading…"));
-            ctx.requestWakeAt(std::chrono::steady_clock::now() + std::chrono::milliseconds(30));
+            // The loader wakes the loop when it is done; this is only a fallback.
+            ctx.requestWakeAt(std::chrono::steady_clock::now() + std::chrono::milliseconds(100));
             return;
         }
         Loaded loaded = m_pending.get();

@@ -31,7 +31,9 @@ public:
     // Starts reading the events and the agenda on a background thread (the app calls it at start,
     // so its first frame does not wait for a large programme); draw() shows a "Loading…" line
     // until the result arrives, and the bus is woken then. Without it, draw() loads in place.
-    void loadInBackground(AppContext& ctx);
+    // With `startAfter`, the reading begins only once that future is ready (the app lets its first
+    // frame reach the screen first; a broken promise releases it too).
+    void loadInBackground(AppContext& ctx, std::shared_future<void> startAfter = {});
     bool loading() const { return m_pending.valid(); }
 
 private:
