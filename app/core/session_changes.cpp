@@ -2,6 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <stdexcept>
+#include <string_view>
+
 namespace kenes::app {
 
 namespace {
@@ -16,9 +19,94 @@ std::string pick(const std::map<std::string, std::string>& texts, const std::str
     return {};
 }
 
-nlohmann::json toJson(const SessionFacts& f) {
-    return {{"event", f.event}, {"start", f.start}, {"end", f.end},
-            {"title", f.title}, {"room", f.room},   {"cancelled", f.cancelled}};
+// What was seen is stored as one string (format 2): a line per session, tab-separated fields
+// (id, event, start, end, cancelled, then language and title pairs, "|", language and room
+// pairs), with backslash, tab and newline escaped. Far smaller in memory than a JSON object per
+// session when 10,000 sessions are read back at start. Format 1 (an object per session) is
+// still read.
+constexpr int kSeenFormat = 2;
+
+void appendField(std::string& out, const std::string& text) {
+    for (char c : text) {
+        switch (c) {
+            case '\\': out += "\\\\"; break;
+            case '\t': out += "\\t"; break;
+            case '\n': out += "\\n"; break;
+            default: out += c;
+        }
+    }
+}
+
+std::string unescapeField(std::string_view field) {
+    std::string out;
+    out.reserve(field.size());
+    for (size_t i = 0; i < field.size(); ++i) {
+        if (field[i] == '\\' && i + 1 < field.size()) {
+            ++i;
+            out += field[i] == 't' ? '\t' : field[i] == 'n' ? '\n' : field[i];
+        } else {
+            out += field[i];
+        }
+    }
+    return out;
+}
+
+std::string encodeSeen(const std::map<std::string, SessionFacts>& seen) {
+    std::string out;
+    for (const auto& [id, f] : seen) {
+        for (const std::string* field : {&id, &f.event, &f.start, &f.end}) {
+            appendField(out, *field);
+            out += '\t';
+        }
+        out += f.cancelled ? '1' : '0';
+        for (const auto* texts : {&f.title, &f.room}) {
+            out += texts == &f.room ? "\t|" : "";
+            for (const auto& [lang, text] : *texts) {
+                out += '\t';
+                appendField(out, lang);
+                out += '\t';
+                appendField(out, text);
+            }
+        }
+        out += '\n';
+    }
+    return out;
+}
+
+// Throws std::runtime_error on a malformed line.
+void decodeSeen(std::string_view text, std::map<std::string, SessionFacts>& seen) {
+    while (!text.empty()) {
+        size_t end = text.find('\n');
+        std::string_view line = text.substr(0, end);
+        text = end == std::string_view::npos ? std::string_view{} : text.substr(end + 1);
+        std::vector<std::string_view> fields;
+        for (size_t at = 0;;) {
+            size_t tab = line.find('\t', at);
+            fields.push_back(
+                line.substr(at, tab == std::string_view::npos ? std::string_view::npos : tab - at));
+            if (tab == std::string_view::npos) break;
+            at = tab + 1;
+        }
+        if (fields.size() < 6 || fields[4].size() != 1)
+            throw std::runtime_error("malformed seen-sessions line");
+        SessionFacts f;
+        f.event = unescapeField(fields[1]);
+        f.start = unescapeField(fields[2]);
+        f.end = unescapeField(fields[3]);
+        f.cancelled = fields[4] == "1";
+        auto* texts = &f.title;
+        for (size_t i = 5; i < fields.size();) {
+            if (fields[i] == "|") {
+                texts = &f.room;
+                ++i;
+                continue;
+            }
+            if (i + 1 >= fields.size()) throw std::runtime_error("malformed seen-sessions line");
+            (*texts)[unescapeField(fields[i])] = unescapeField(fields[i + 1]);
+            i += 2;
+        }
+        seen[unescapeField(fields[0])] = std::move(f);
+    }
 }
 
 SessionFacts fromJson(const nlohmann::json& j) {
@@ -136,29 +224,31 @@ void SessionChanges::settle() {
 }
 
 void SessionChanges::compare(Facts now) {
-    m_now = std::move(now);
     bool dirty = false;
     if (!m_loaded) {
         m_loaded = true;
         std::optional<storage::Json> doc;
         try {
             doc = m_userDb.getLocal(kSeenDocument);
-            if (doc) {
+            if (doc && doc->value("format", 1) == kSeenFormat) {
+                decodeSeen(doc->at("sessions").get_ref<const std::string&>(), m_seen);
+            } else if (doc) {
                 for (const auto& [id, j] : doc->at("sessions").items()) m_seen[id] = fromJson(j);
+                dirty = true;  // written again in the current format
             }
         } catch (const std::exception&) {
             doc.reset();  // unreadable: start again from what is shown now
             m_seen.clear();
         }
         if (!doc) {
-            m_seen = m_now;  // the first time everything counts as seen
+            m_seen = now;  // the first time everything counts as seen
             dirty = true;
         }
     }
     // Sessions of an event the user never saw are not news.
     std::set<std::string> seenEvents;
     for (const auto& [id, f] : m_seen) seenEvents.insert(f.event);
-    for (const auto& [id, f] : m_now) {
+    for (const auto& [id, f] : now) {
         if (!m_seen.count(id) && !seenEvents.count(f.event)) {
             m_seen[id] = f;
             dirty = true;
@@ -172,7 +262,7 @@ void SessionChanges::compare(Facts now) {
     m_changes.clear();
     m_alerts.clear();
     m_removed.clear();
-    for (const auto& [id, f] : m_now) {
+    for (const auto& [id, f] : now) {
         SessionChange c;
         c.now = f;
         auto it = m_seen.find(id);
@@ -200,7 +290,7 @@ void SessionChanges::compare(Facts now) {
         m_changes.emplace(id, std::move(c));
     }
     for (const auto& [id, f] : m_seen) {
-        if (m_now.count(id)) continue;
+        if (now.count(id)) continue;
         m_removed.insert(id);
         if (starred.count(id)) m_alerts.push_back({StarredAlert::Kind::Removed, id, f, std::nullopt});
     }
@@ -214,11 +304,9 @@ void SessionChanges::saveSeen() {
     }
     storage::Database* db = &m_userDb;
     EventBus* bus = &m_bus;
-    m_saving = std::async(std::launch::async, [db, bus, seen = m_seen] {
-        nlohmann::json sessions = nlohmann::json::object();
-        for (const auto& [id, f] : seen) sessions[id] = toJson(f);
+    m_saving = std::async(std::launch::async, [db, bus, text = encodeSeen(m_seen)]() mutable {
         try {
-            db->putLocal(kSeenDocument, {{"sessions", std::move(sessions)}});
+            db->putLocal(kSeenDocument, {{"format", kSeenFormat}, {"sessions", std::move(text)}});
         } catch (const std::exception&) {
             // The marks stay in memory for this run; the next write tries again.
         }
@@ -247,13 +335,11 @@ void SessionChanges::markSeen(const std::string& sessionId) {
     bool known = m_changes.count(sessionId) || m_removed.count(sessionId);
     if (!known) return;
     if (auto it = m_changes.find(sessionId); it != m_changes.end()) {
+        m_seen[sessionId] = it->second.now;
         m_opened[sessionId] = it->second;
         m_changes.erase(it);
-    }
-    if (auto it = m_now.find(sessionId); it != m_now.end()) {
-        m_seen[sessionId] = it->second;
     } else {
-        m_seen.erase(sessionId);
+        m_seen.erase(sessionId);  // removed from the programme
     }
     m_removed.erase(sessionId);
     std::erase_if(m_alerts, [&](const StarredAlert& a) { return a.sessionId == sessionId; });
@@ -262,7 +348,9 @@ void SessionChanges::markSeen(const std::string& sessionId) {
 
 void SessionChanges::markAllSeen() {
     if (!m_loaded) return;
-    m_seen = m_now;
+    // Sessions not in m_changes already read as seen in m_seen (compare() keeps it so).
+    for (const auto& [id, c] : m_changes) m_seen[id] = c.now;
+    for (const auto& id : m_removed) m_seen.erase(id);
     m_changes.clear();
     m_alerts.clear();
     m_removed.clear();

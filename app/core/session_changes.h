@@ -110,7 +110,6 @@ private:
     bool m_readAgain = false;
     std::optional<uint64_t> m_readSeq;  // sharedSeqSum() when the last reading started
 
-    Facts m_now;            // the programme as last read
     Facts m_seen;           // what the user has seen
     bool m_loaded = false;  // m_seen read from the user database
     std::map<std::string, SessionChange> m_changes;
