@@ -304,23 +304,34 @@ const char* tableName(SearchIndex index) {
 // Which rows of the index a phrase's pass visits: all, or those up to or from a rowid.
 enum class RowRange { All, AtMost, AtLeast };
 
-// The pass of one phrase (?1). From the start (all rows, or up to a rowid: Scan::stopAfter),
-// kenes_collect is called on the first row and visits the rows itself, without SQLite stepping
-// through them; from a rowid (?2), it is in the WHERE clause, called for each row (FTS5 seeks to
-// the rowid; SQLite checks the bound per row), which costs more per row.
-ModelStmt scanStatement(ModelSql& sql, SearchIndex index, RowRange range) {
-    static constexpr const char* kStatements[3][2] = {
+// True for a phrase of one token: a word of the stemmed index (a quoted phrase has spaces; a
+// substring is several trigrams). Its rows are dense: most rows its pass walks hold it.
+bool singleToken(SearchIndex index, const std::string& phrase) {
+    return index == SearchIndex::Words && phrase.find(' ') == std::string::npos;
+}
+
+// The pass of one phrase (?1). For a single token from the start (all rows, or up to a rowid:
+// Scan::stopAfter), kenes_collect is called on the first row and visits the rows itself, without
+// SQLite stepping through them. Otherwise it is in the WHERE clause, called for each row, from a
+// rowid (?2) or over all: for several tokens, finding the first row first would walk the tokens'
+// rows up to it twice, and a bound only stops the walk on a match.
+ModelStmt scanStatement(ModelSql& sql, SearchIndex index, RowRange range, bool whole) {
+    static constexpr const char* kStatements[3][3] = {
         {"SELECT kenes_collect(search_fts) FROM search_fts WHERE search_fts MATCH ?1 LIMIT 1",
-         "SELECT 1 FROM search_fts WHERE search_fts MATCH ?1 AND rowid >= ?2 AND kenes_collect(search_fts)"},
+         "SELECT 1 FROM search_fts WHERE search_fts MATCH ?1 AND rowid >= ?2 AND kenes_collect(search_fts)",
+         "SELECT 1 FROM search_fts WHERE search_fts MATCH ?1 AND kenes_collect(search_fts)"},
         {"SELECT kenes_collect(search_tri_title) FROM search_tri_title WHERE search_tri_title MATCH ?1 LIMIT "
          "1",
          "SELECT 1 FROM search_tri_title WHERE search_tri_title MATCH ?1 AND rowid >= ?2 AND "
+         "kenes_collect(search_tri_title)",
+         "SELECT 1 FROM search_tri_title WHERE search_tri_title MATCH ?1 AND "
          "kenes_collect(search_tri_title)"},
         {"SELECT kenes_collect(search_tri) FROM search_tri WHERE search_tri MATCH ?1 LIMIT 1",
-         "SELECT 1 FROM search_tri WHERE search_tri MATCH ?1 AND rowid >= ?2 AND kenes_collect(search_tri)"},
+         "SELECT 1 FROM search_tri WHERE search_tri MATCH ?1 AND rowid >= ?2 AND kenes_collect(search_tri)",
+         "SELECT 1 FROM search_tri WHERE search_tri MATCH ?1 AND kenes_collect(search_tri)"},
     };
     const size_t table = index == SearchIndex::Words ? 0 : index == SearchIndex::TitleSubstrings ? 1 : 2;
-    return sql.prepare(kStatements[table][range == RowRange::AtLeast ? 1 : 0]);
+    return sql.prepare(kStatements[table][range == RowRange::AtLeast ? 1 : whole ? 0 : 2]);
 }
 
 // The FTS5 averages (row count, column sizes) and structure (segments) records of one index: any
@@ -404,10 +415,10 @@ void runPart(ModelSql& sql, SearchIndex index, const std::vector<std::string>& p
     ActiveScan active(part.scan);
     for (const auto& pass : part.passes) {
         part.scan.current = &part.lists[pass.phrase];
-        part.scan.wholePhrase = pass.range != RowRange::AtLeast;
+        part.scan.wholePhrase = pass.range != RowRange::AtLeast && singleToken(index, phrases[pass.phrase]);
         part.scan.stopAfter = pass.range == RowRange::AtMost ? split - 1 : INT64_MAX;
         part.lists[pass.phrase].rows = RowBuffers::take();
-        auto q = scanStatement(sql, index, pass.range);
+        auto q = scanStatement(sql, index, pass.range, part.scan.wholePhrase);
         q.bind(1, phrases[pass.phrase]);
         if (pass.range == RowRange::AtLeast) q.bind(2, split);
         q.run();
@@ -416,9 +427,10 @@ void runPart(ModelSql& sql, SearchIndex index, const std::vector<std::string>& p
 }
 
 // One thread kept for the helper's part of scans: a thread started per scan waited ~2 ms for a
-// core on a busy machine (it is placed on its parent's core), a kept one is woken where it last ran.
-// Started on first use, stopped and joined at exit. Thread-safe: one job at a time; a scan that
-// finds it busy runs its helper part itself.
+// core on a busy machine (it is placed on its parent's core), a kept one is woken where it last ran;
+// and a part it has not started when the caller is done with its own is run by the caller, so a
+// busy machine costs no more than one thread. Started on first use, stopped and joined at exit.
+// Thread-safe: one job at a time; a scan that finds it busy runs its helper part itself.
 class ScanWorker {
 public:
     static ScanWorker& instance() {
@@ -454,10 +466,20 @@ public:
         return true;
     }
 
-    // Waits for the job tryStart started, then frees the worker for the next one.
-    void finish() {
+    // Returns when the job tryStart started is done, then frees the worker for the next one. A job
+    // the worker has not taken yet (no core was free for it) is taken back and run by the caller,
+    // or dropped with `run` false.
+    void finish(bool run = true) {
         std::unique_lock lock(m_mutex);
-        m_finished.wait(lock, [&] { return m_done; });
+        if (m_job) {
+            auto job = std::move(m_job);
+            m_job = nullptr;
+            lock.unlock();
+            if (run) job();
+            lock.lock();
+        } else {
+            m_finished.wait(lock, [&] { return m_done; });
+        }
         m_busy = false;
     }
 
@@ -502,7 +524,7 @@ void runTogether(const std::function<void()>& own, const std::function<void()>& 
     try {
         own();
     } catch (...) {
-        if (started) worker.finish();
+        if (started) worker.finish(false);
         throw;
     }
     if (started)
@@ -531,10 +553,13 @@ MatchScan scanMatches(ModelSql& sql, SearchIndex index, const std::vector<std::s
     // visited from the start (cheaper per row, see scanStatement), the helper's from the split on.
     // The split gives the calling thread a bit more than its share of rows when it has no other
     // phrase (it also merges and ranks), and only a small part of the first phrase's rows less when
-    // the phrases are even (the helper has a whole phrase of its own).
+    // the phrases are even (the helper has a whole phrase of its own). Only a single word is split:
+    // a pass over several tokens (a quoted phrase; trigrams) stops at a bound only on a match, so
+    // with few matches each part would walk the tokens' rows to the end.
     int64_t split = INT64_MAX;
     const bool shared = helper && !phrases.empty() && sameIndexState(sql, *helper, index);
-    if (shared) {
+    const bool splitFirst = shared && singleToken(index, phrases[0]);
+    if (splitFirst) {
         const double mineShare = phrases.size() == 1 ? 0.55 : phrases.size() % 2 == 0 ? 0.85 : 0.5;
         auto q = sql.prepare("SELECT (SELECT min(id) FROM search_docs), (SELECT max(id) FROM search_docs)");
         if (q.step() && !q.isNull(0))
@@ -542,12 +567,12 @@ MatchScan scanMatches(ModelSql& sql, SearchIndex index, const std::vector<std::s
                     static_cast<int64_t>(mineShare * static_cast<double>(q.integer(1) - q.integer(0) + 1));
         mine.passes.push_back({0, RowRange::AtMost});
         helpers.passes.push_back({0, RowRange::AtLeast});
-        for (size_t p = 1; p < phrases.size(); ++p)
-            (p % 2 ? helpers : mine).passes.push_back({p, RowRange::All});
     } else {
-        for (size_t p = 0; p < phrases.size(); ++p) mine.passes.push_back({p, RowRange::All});
+        mine.passes.push_back({0, RowRange::All});
     }
-    if (!shared) {
+    for (size_t p = 1; p < phrases.size(); ++p)
+        (shared && p % 2 ? helpers : mine).passes.push_back({p, RowRange::All});
+    if (helpers.passes.empty()) {
         runPart(sql, index, phrases, split, mine);
         helpers.lists.resize(phrases.size());
     } else {

@@ -7,7 +7,7 @@
 // than one pass over an OR of the phrases, for which FTS5 works out every phrase's positions in
 // every row. Document sizes and each row's kind, database and language
 // are kept in memory per connection and reloaded when PRAGMA data_version says another connection
-// wrote. A scan may be split in two rowid halves run at once on two connections (scanMatches).
+// wrote. A scan's passes may run at once on two connections (scanMatches).
 #pragma once
 
 #include <sqlite3.h>
@@ -51,8 +51,8 @@ enum class SearchIndex { Words, TitleSubstrings, Substrings };
 // the caller's connection, which must have the kenes functions (registerSearchTokenizer); best inside a read
 // transaction, so that the cached sizes match the rows scanned. With a `helper` connection (also with the
 // kenes functions, inside its own read transaction, not used by anyone else meanwhile) that reads the same
-// index state (sameIndexState), the upper half of the rowids is scanned on it by a second thread while the
-// caller's thread scans the lower half; the answer is the same as without it. A helper that sees another
+// index state (sameIndexState), the passes are shared with a second thread on it (phrases alternately, a
+// single word's rows split by rowid); the answer is the same as without it. A helper that sees another
 // state (a write committed between the two transactions' starts) is not used. Throws StoreError on an SQLite
 // error (of either connection). With `alwaysPartial`, rows that matched only some phrases are listed
 // even when others matched every phrase.
