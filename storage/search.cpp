@@ -206,7 +206,7 @@ SearchResults executeSearch(ModelSql& sql, const std::string& text, const Search
     const auto snippets = [&](ModelSql& connection, size_t first, size_t step) {
         for (size_t i = first; i < hits.size(); i += step) addSnippet(connection, *hits[i], terms);
     };
-    if (helper && hits.size() > 1 && sameIndexState(sql, *helper, SearchIndex::Words))
+    if (helper && hits.size() > 1 && helperAvailable() && sameIndexState(sql, *helper, SearchIndex::Words))
         runTogether([&] { snippets(sql, 0, 2); }, [&] { snippets(*helper, 1, 2); });
     else
         snippets(sql, 0, 1);

@@ -11,6 +11,8 @@
 #include "storage/search_rank.h"
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <climits>
 #include <cmath>
 #include <condition_variable>
@@ -461,8 +463,19 @@ public:
         }
         m_busy = true;
         m_done = false;
+        m_late = false;
         m_job = std::move(job);
+        m_queuedAt = std::chrono::steady_clock::now();
         m_wake.notify_one();
+        return true;
+    }
+
+    // False for the next scans after the worker was slow to start one (another program holds the
+    // other cores: a split scan then waits for it), so they run on the calling thread alone.
+    bool available() {
+        int skip = m_skip.load(std::memory_order_relaxed);
+        while (skip > 0)
+            if (m_skip.compare_exchange_weak(skip, skip - 1, std::memory_order_relaxed)) return false;
         return true;
     }
 
@@ -474,12 +487,14 @@ public:
         if (m_job) {
             auto job = std::move(m_job);
             m_job = nullptr;
+            m_late = true;
             lock.unlock();
             if (run) job();
             lock.lock();
         } else {
             m_finished.wait(lock, [&] { return m_done; });
         }
+        if (m_late) m_skip.store(kScansAfterLateStart, std::memory_order_relaxed);
         m_busy = false;
     }
 
@@ -493,6 +508,7 @@ private:
             if (!m_job) return;  // stopping
             auto job = std::move(m_job);
             m_job = nullptr;
+            m_late = std::chrono::steady_clock::now() - m_queuedAt > kLateStart;
             lock.unlock();
             job();
             lock.lock();
@@ -501,10 +517,15 @@ private:
         }
     }
 
+    static constexpr std::chrono::microseconds kLateStart{500};
+    static constexpr int kScansAfterLateStart = 16;
+
     std::mutex m_mutex;
     std::condition_variable m_wake, m_finished;
     std::function<void()> m_job;
-    bool m_busy = false, m_done = false, m_stop = false;
+    std::chrono::steady_clock::time_point m_queuedAt;
+    bool m_busy = false, m_done = false, m_stop = false, m_late = false;
+    std::atomic<int> m_skip{0};
     std::thread m_thread;
 };
 
@@ -534,6 +555,10 @@ void runTogether(const std::function<void()>& own, const std::function<void()>& 
     if (failure) std::rethrow_exception(failure);
 }
 
+bool helperAvailable() {
+    return ScanWorker::instance().available();
+}
+
 bool sameIndexState(ModelSql& a, ModelSql& b, SearchIndex index) {
     return indexState(a, index) == indexState(b, index);
 }
@@ -557,7 +582,8 @@ MatchScan scanMatches(ModelSql& sql, SearchIndex index, const std::vector<std::s
     // a pass over several tokens (a quoted phrase; trigrams) stops at a bound only on a match, so
     // with few matches each part would walk the tokens' rows to the end.
     int64_t split = INT64_MAX;
-    const bool shared = helper && !phrases.empty() && sameIndexState(sql, *helper, index);
+    const bool shared =
+        helper && !phrases.empty() && helperAvailable() && sameIndexState(sql, *helper, index);
     const bool splitFirst = shared && singleToken(index, phrases[0]);
     if (splitFirst) {
         const double mineShare = phrases.size() == 1 ? 0.55 : phrases.size() % 2 == 0 ? 0.85 : 0.5;

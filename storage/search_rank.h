@@ -69,6 +69,10 @@ bool sameIndexState(ModelSql& a, ModelSql& b, SearchIndex index);
 // both are done and rethrows an exception of either (`own`'s first).
 void runTogether(const std::function<void()>& own, const std::function<void()>& other);
 
+// False for a few scans after the worker thread of runTogether was slow to start (the other cores
+// are busy with other programs): a split scan would wait for it, so the caller runs alone. Thread-safe.
+bool helperAvailable();
+
 // Registers kenes_collect, the FTS5 function scanMatches relies on, on one connection. Called by
 // registerSearchTokenizer; false when it could not be registered.
 bool registerSearchRanking(fts5_api* api, sqlite3* db);
