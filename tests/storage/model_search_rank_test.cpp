@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <functional>
 #include <memory>
+#include <mutex>
+#include <thread>
 
 #include <catch2/catch.hpp>
 
@@ -298,4 +300,35 @@ TEST_CASE("a helper connection that reads another index state is not used", "[mo
     }
     // After the writes, the note's new text is found.
     CHECK(describe(f.model.search("месяца", o)).find("note:1") != std::string::npos);
+}
+
+TEST_CASE("searches from several threads at once answer like one at a time", "[model][search]") {
+    test::ModelFixture f;
+    const char* words[] = {"бюджет", "профсоюз", "работники", "договор"};
+    Json articles = Json::array();
+    for (int i = 0; i < 80; ++i)
+        articles.push_back(article("a" + std::to_string(i), std::string("Статья ") + words[i % 4],
+                                   std::string(words[(i + 1) % 4]) + " и " + words[(i + 2) % 4]));
+    f.db("library")->put(standard("C500", std::move(articles)));
+    const std::vector<std::string> queries = {"бюджет", "профсоюз работники", "дог*", "союз",
+                                              "\"и договор\""};
+    std::vector<std::string> expected;
+    for (const auto& q : queries) expected.push_back(describe(find(f, q)));
+    // Four threads share the one worker thread: whoever finds it busy scans alone.
+    std::vector<std::string> failures;
+    std::mutex mutex;
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t)
+        threads.emplace_back([&, t] {
+            for (int round = 0; round < 20; ++round) {
+                const size_t i = static_cast<size_t>(t + round) % queries.size();
+                if (describe(find(f, queries[i])) != expected[i]) {
+                    std::lock_guard lock(mutex);
+                    failures.push_back(queries[i]);
+                }
+            }
+        });
+    for (auto& thread : threads) thread.join();
+    CHECK(failures.empty());
+    CHECK_FALSE(expected[1].empty());
 }
