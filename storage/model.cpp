@@ -43,7 +43,7 @@ constexpr const char* kSessionColumns =
 
 class Model::Impl {
 public:
-    explicit Impl(Store& store) : m_readers(store) {}
+    Impl(Store& store, int readerCacheKib) : m_readers(store, readerCacheKib) {}
 
     ReaderPool m_readers;
 
@@ -284,7 +284,7 @@ public:
     "article_count"
 #define KENES_NOTE_COLUMNS "id, title, body, created, updated, event, session, standards, tags"
 
-Model::Model(Store& store) : m_impl(std::make_unique<Impl>(store)) {}
+Model::Model(Store& store, int readerCacheKib) : m_impl(std::make_unique<Impl>(store, readerCacheKib)) {}
 Model::~Model() = default;
 
 std::vector<EventInfo> Model::events(const std::string& lang) const {

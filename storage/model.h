@@ -104,7 +104,9 @@ struct SkippedDocument {
 // write. Keep the Store alive while the Model lives.
 class Model {
 public:
-    explicit Model(Store& store);
+    static constexpr int kDefaultReaderCacheKib = 8192;
+    // `readerCacheKib`: the page cache of each read connection (the desktop app keeps it small).
+    explicit Model(Store& store, int readerCacheKib = kDefaultReaderCacheKib);
     ~Model();
     Model(const Model&) = delete;
     Model& operator=(const Model&) = delete;

@@ -4,6 +4,8 @@
 #include "storage/model_store.h"
 #include "storage/search_tokenizer.h"
 
+#include <string>
+
 namespace kenes::storage {
 
 ReaderPool::Lease::~Lease() {
@@ -36,10 +38,11 @@ std::unique_ptr<ModelReader> ReaderPool::open() {
     auto reader = std::make_unique<ModelReader>(db);
     registerSearchTokenizer(db);
     sqlite3_busy_timeout(db, 5000);
-    // No memory map and an 8 MB page cache per connection: pages come through the kernel's page
-    // cache, which is not part of the process's resident memory, so a large store does not grow it
-    // (a 256 MB map made the app hold ~100 MB of the store resident after opening an agenda).
-    reader->sql.exec("PRAGMA mmap_size=0; PRAGMA cache_size=-8192");
+    // No memory map and a bounded page cache per connection (8 MB unless the Model was given
+    // another size): pages come through the kernel's page cache, which is not part of the process's
+    // resident memory, so a large store does not grow it (a 256 MB map made the app hold ~100 MB of
+    // the store resident after opening an agenda).
+    reader->sql.exec("PRAGMA mmap_size=0; PRAGMA cache_size=-" + std::to_string(m_cacheKib));
     return reader;
 }
 

@@ -25,7 +25,8 @@ struct ModelReader {
 
 class ReaderPool {
 public:
-    explicit ReaderPool(Store& store) : m_store(store) {}
+    // `cacheKib`: each connection's page cache.
+    ReaderPool(Store& store, int cacheKib) : m_store(store), m_cacheKib(cacheKib) {}
 
     class Lease {
     public:
@@ -46,6 +47,7 @@ private:
     std::unique_ptr<ModelReader> open();
 
     Store& m_store;
+    const int m_cacheKib;
     std::mutex m_mutex;
     std::vector<std::unique_ptr<ModelReader>> m_idle;
 };

