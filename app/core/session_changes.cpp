@@ -12,11 +12,10 @@ namespace {
 constexpr const char* kSeenDocument = "kenes-seen-sessions";
 constexpr const char* kLanguages[] = {"en", "ru"};
 
-std::string pick(const std::map<std::string, std::string>& texts, const std::string& lang) {
-    if (auto it = texts.find(lang); it != texts.end() && !it->second.empty()) return it->second;
-    for (const auto& [l, text] : texts)
-        if (!text.empty()) return text;
-    return {};
+constexpr char kTextEnd = '\x1E', kLangEnd = '\x1F';
+
+void appendPacked(std::string& out, const std::string& text) {
+    for (char c : text) out += c == kTextEnd || c == kLangEnd ? ' ' : c;
 }
 
 // What was seen is stored as one string (format 2): a line per session, tab-separated fields
@@ -61,7 +60,7 @@ std::string encodeSeen(const std::map<std::string, SessionFacts>& seen) {
         out += f.cancelled ? '1' : '0';
         for (const auto* texts : {&f.title, &f.room}) {
             out += texts == &f.room ? "\t|" : "";
-            for (const auto& [lang, text] : *texts) {
+            for (const auto& [lang, text] : texts->entries()) {
                 out += '\t';
                 appendField(out, lang);
                 out += '\t';
@@ -94,10 +93,11 @@ void decodeSeen(std::string_view text, std::map<std::string, SessionFacts>& seen
         f.start = unescapeField(fields[2]);
         f.end = unescapeField(fields[3]);
         f.cancelled = fields[4] == "1";
-        auto* texts = &f.title;
+        std::map<std::string, std::string> title, room;
+        auto* texts = &title;
         for (size_t i = 5; i < fields.size();) {
             if (fields[i] == "|") {
-                texts = &f.room;
+                texts = &room;
                 ++i;
                 continue;
             }
@@ -105,6 +105,8 @@ void decodeSeen(std::string_view text, std::map<std::string, SessionFacts>& seen
             (*texts)[unescapeField(fields[i])] = unescapeField(fields[i + 1]);
             i += 2;
         }
+        f.title = LangTexts(title);
+        f.room = LangTexts(room);
         seen[unescapeField(fields[0])] = std::move(f);
     }
 }
@@ -114,19 +116,51 @@ SessionFacts fromJson(const nlohmann::json& j) {
     f.event = j.at("event").get<std::string>();
     f.start = j.at("start").get<std::string>();
     f.end = j.at("end").get<std::string>();
-    f.title = j.at("title").get<std::map<std::string, std::string>>();
-    f.room = j.at("room").get<std::map<std::string, std::string>>();
+    f.title = LangTexts(j.at("title").get<std::map<std::string, std::string>>());
+    f.room = LangTexts(j.at("room").get<std::map<std::string, std::string>>());
     f.cancelled = j.at("cancelled").get<bool>();
     return f;
 }
 
 }  // namespace
 
+LangTexts::LangTexts(const std::map<std::string, std::string>& texts) {
+    size_t size = 0;
+    for (const auto& [lang, text] : texts) size += lang.size() + text.size() + 2;
+    m_packed.reserve(size);
+    for (const auto& [lang, text] : texts) {
+        appendPacked(m_packed, lang);
+        m_packed += kLangEnd;
+        appendPacked(m_packed, text);
+        m_packed += kTextEnd;
+    }
+}
+
+std::vector<std::pair<std::string, std::string>> LangTexts::entries() const {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (size_t at = 0; at < m_packed.size();) {
+        size_t langEnd = m_packed.find(kLangEnd, at);
+        size_t textEnd = m_packed.find(kTextEnd, langEnd);
+        out.emplace_back(m_packed.substr(at, langEnd - at), m_packed.substr(langEnd + 1, textEnd - langEnd - 1));
+        at = textEnd + 1;
+    }
+    return out;
+}
+
+std::string LangTexts::in(const std::string& lang) const {
+    auto all = entries();
+    for (const auto& [l, text] : all)
+        if (l == lang && !text.empty()) return text;
+    for (const auto& [l, text] : all)
+        if (!text.empty()) return text;
+    return {};
+}
+
 std::string SessionFacts::titleIn(const std::string& lang) const {
-    return pick(title, lang);
+    return title.in(lang);
 }
 std::string SessionFacts::roomIn(const std::string& lang) const {
-    return pick(room, lang);
+    return room.in(lang);
 }
 
 SessionChanges::SessionChanges(storage::Store& store, const storage::Model& model, storage::Database& userDb,
@@ -171,8 +205,10 @@ SessionChanges::Facts SessionChanges::readProgramme(const storage::Model& model)
         f.start = std::move(s.start);
         f.end = std::move(s.end);
         f.cancelled = s.cancelled;
-        f.title = std::move(s.title);
-        f.room = std::move(s.room);
+        f.title = LangTexts(s.title);
+        f.room = LangTexts(s.room);
+        s.title.clear();  // freed as the reading goes, not all at its end
+        s.room.clear();
     }
     return facts;
 }

@@ -26,11 +26,27 @@
 
 namespace kenes::app {
 
+// Texts by language ("en"/"ru" → text) packed into one string in language order: one allocation
+// per session instead of a map node per language (the whole programme is held in memory). The
+// separators U+001E and U+001F are replaced by spaces in what is packed. Thread-safety: a value.
+class LangTexts {
+public:
+    LangTexts() = default;
+    explicit LangTexts(const std::map<std::string, std::string>& texts);
+    // Text in `lang`, else the first non-empty one.
+    std::string in(const std::string& lang) const;
+    std::vector<std::pair<std::string, std::string>> entries() const;
+    bool operator==(const LangTexts&) const = default;
+
+private:
+    std::string m_packed;  // lang U+001F text U+001E, ...
+};
+
 // What a person sees of a session, enough to say what changed.
 struct SessionFacts {
-    std::string event, start, end;             // local "YYYY-MM-DDTHH:MM"
-    std::map<std::string, std::string> title;  // "en"/"ru" → text
-    std::map<std::string, std::string> room;
+    std::string event, start, end;  // local "YYYY-MM-DDTHH:MM"
+    LangTexts title;
+    LangTexts room;
     bool cancelled = false;
     bool operator==(const SessionFacts&) const = default;
     // Text in `lang`, falling back to the other language.
