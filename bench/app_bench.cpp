@@ -240,9 +240,25 @@ int bareWindow() {
 // A started program whose stderr is read until it reports its first frame.
 struct Started {
     pid_t pid = -1;
+    int64_t spawnedNs = 0;
     double firstFrameMs = -1;
     std::vector<std::pair<std::string, double>> steps;  // the app's start-up steps, ms after spawn
 };
+
+// The start-up steps the app has reported in `log` so far, in ms after `spawnedNs`.
+std::vector<std::pair<std::string, double>> reportedSteps(const fs::path& log, int64_t spawnedNs) {
+    std::vector<std::pair<std::string, double>> steps;
+    std::ifstream in(log);
+    std::string line;
+    const std::string step = "kenes: start-up step '";
+    while (std::getline(in, line)) {
+        auto quote = line.find("' at ");
+        if (line.rfind(step, 0) != 0 || quote == std::string::npos) continue;
+        steps.emplace_back(line.substr(step.size(), quote - step.size()),
+                           static_cast<double>(std::stoll(line.substr(quote + 5)) - spawnedNs) / 1e6);
+    }
+    return steps;
+}
 
 Started startAndWaitForFirstFrame(const std::vector<std::string>& argv, const fs::path& log) {
     static char reportFirstFrame[] = "KENES_REPORT_FIRST_FRAME=1";
@@ -272,15 +288,8 @@ Started startAndWaitForFirstFrame(const std::vector<std::string>& argv, const fs
         if (at != std::string::npos && text.str().find(" ns", at) != std::string::npos) {
             s.firstFrameMs =
                 static_cast<double>(std::stoll(text.str().substr(at + marker.size())) - spawned) / 1e6;
-            std::istringstream lines(text.str());
-            std::string line;
-            const std::string step = "kenes: start-up step '";
-            while (std::getline(lines, line)) {
-                auto quote = line.find("' at ");
-                if (line.rfind(step, 0) != 0 || quote == std::string::npos) continue;
-                s.steps.emplace_back(line.substr(step.size(), quote - step.size()),
-                                     static_cast<double>(std::stoll(line.substr(quote + 5)) - spawned) / 1e6);
-            }
+            s.spawnedNs = spawned;
+            s.steps = reportedSteps(log, spawned);
             return s;
         }
         int status = 0;
@@ -432,8 +441,12 @@ int startupOnly(const fs::path& kenesBinary, const fs::path& dir, int runs) {
     std::vector<Program> programs = {
         {"kenes --data DIR", {kenesBinary.string(), "--data", dir.string()}, {}, {}, {}, {}},
         {"kenes, sample content only", {kenesBinary.string(), "--data", sample.string()}, {}, {}, {}, {}},
-        {"peer: bare GLFW + ImGui window", {std::string(self, static_cast<size_t>(std::max<ssize_t>(n, 0))),
-                                            "--bare-window"}, {}, {}, {}, {}}};
+        {"peer: bare GLFW + ImGui window",
+         {std::string(self, static_cast<size_t>(std::max<ssize_t>(n, 0))), "--bare-window"},
+         {},
+         {},
+         {},
+         {}}};
     for (int run = 0; run < runs; ++run) {
         for (auto& p : programs) {
             Started s = startAndWaitForFirstFrame(p.argv, log);
@@ -444,13 +457,14 @@ int startupOnly(const fs::path& kenesBinary, const fs::path& dir, int runs) {
                 return 1;
             }
             p.firstFrame.push_back(s.firstFrameMs);
+            std::this_thread::sleep_for(std::chrono::seconds(3));
+            s.steps = reportedSteps(log, s.spawnedNs);  // with the steps after the first frame
             for (const auto& [name, ms] : s.steps) {
                 auto it =
                     std::find_if(p.steps.begin(), p.steps.end(), [&](auto& e) { return e.first == name; });
                 if (it == p.steps.end()) it = p.steps.insert(p.steps.end(), {name, {}});
                 it->second.push_back(ms);
             }
-            std::this_thread::sleep_for(std::chrono::seconds(3));
             p.hwmMb.push_back(static_cast<double>(vmHwmKb(s.pid)) / 1024.0);
             p.rss = rssBreakdown(s.pid);
             stop(s.pid);

@@ -1,19 +1,19 @@
 #include "app/shell/window.h"
 
 #include <GLFW/glfw3.h>
-#include <imgui.h>
 #include <backends/imgui_impl_glfw.h>
 #include <backends/imgui_impl_opengl3.h>
-#include <stb_image_write.h>
+#include <imgui.h>
 #include <malloc.h>
+#include <stb_image_write.h>
 
 #include <algorithm>
-#include <thread>
 #include <chrono>
+#include <cstdlib>
 #include <future>
 #include <memory>
-#include <cstdlib>
 #include <ostream>
+#include <thread>
 #include <vector>
 
 #include "app/core/app_context.h"
@@ -28,7 +28,9 @@ namespace {
 
 std::string g_glfwError;
 
-void onGlfwError(int, const char* description) { g_glfwError = description ? description : ""; }
+void onGlfwError(int, const char* description) {
+    g_glfwError = description ? description : "";
+}
 
 int64_t steadyNowNs() {
     return std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -184,6 +186,7 @@ int runDesktop(const std::filesystem::path& dataDir, std::ostream& err) {
     mallopt(M_MMAP_THRESHOLD, 256 * 1024);
 #endif
     bool reportFirstFrame = std::getenv("KENES_REPORT_FIRST_FRAME") != nullptr;
+    bool reportAgendaShown = reportFirstFrame;
     g_steps.enabled = reportFirstFrame;
     g_steps.mark("desktop start");
     // The data folder opens on another thread while this one connects to the display. The scan
@@ -250,6 +253,11 @@ int runDesktop(const std::filesystem::path& dataDir, std::ostream& err) {
             err << "kenes: first frame swapped at " << steadyNowNs() << " ns (steady clock)" << std::endl;
             reportFirstFrame = false;
         }
+        if (reportAgendaShown && agenda && !agenda->loading()) {
+            // Later than the first frame: the first frame swapped with the programme read.
+            err << "kenes: start-up step 'agenda on screen' at " << steadyNowNs() << " ns" << std::endl;
+            reportAgendaShown = false;
+        }
         if (firstFrame) {
             firstFrame = false;
             firstFrameShown.set_value();
@@ -285,7 +293,8 @@ int renderScreenshot(const ScreenshotRequest& request, std::ostream& err) {
     try {
         ctx = std::make_unique<AppContext>(request.dataDir, defaultUserName());
     } catch (const std::exception& e) {
-        err << "kenes screenshot: cannot open the data folder " << request.dataDir << ": " << e.what() << "\n";
+        err << "kenes screenshot: cannot open the data folder " << request.dataDir << ": " << e.what()
+            << "\n";
         return 1;
     }
     ctx->settings().uiLanguage = request.language;
