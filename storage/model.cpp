@@ -124,6 +124,19 @@ public:
         return out;
     }
 
+    // A speaker from the row of `stmt` whose columns from `first` on are: speaker id, name, role,
+    // organisation, country, bio.
+    static SpeakerInfo speakerFrom(ModelStmt& stmt, int first, const std::string& lang) {
+        SpeakerInfo info;
+        info.id = stmt.text(first);
+        info.name = resolveStoredText(stmt.view(first + 1), lang);
+        info.role = resolveStoredText(stmt.view(first + 2), lang);
+        info.organisation = resolveStoredText(stmt.view(first + 3), lang);
+        info.country = stmt.text(first + 4);
+        info.bio = resolveStoredText(stmt.view(first + 5), lang);
+        return info;
+    }
+
     void fillDetails(ModelSql& sql, SessionInfo& s, const std::string& lang) const {
         {
             auto sp = sql.prepare(
@@ -131,16 +144,7 @@ public:
                 "LEFT JOIN proj_speakers p ON p.db=ss.db AND p.id=ss.speaker WHERE ss.db=?1 AND ss.session=?2 "
                 "ORDER BY ss.pos");
             sp.bind(1, s.database).bind(2, s.id);
-            while (sp.step()) {
-                SpeakerInfo info;
-                info.id = sp.text(0);
-                info.name = resolveStoredText(sp.view(1), lang);
-                info.role = resolveStoredText(sp.view(2), lang);
-                info.organisation = resolveStoredText(sp.view(3), lang);
-                info.country = sp.text(4);
-                info.bio = resolveStoredText(sp.view(5), lang);
-                s.speakers.push_back(std::move(info));
-            }
+            while (sp.step()) s.speakers.push_back(speakerFrom(sp, 0, lang));
             auto st = sql.prepare(
                 "SELECT standard, article FROM proj_session_standards WHERE db=?1 AND session=?2 ORDER BY pos");
             st.bind(1, s.database).bind(2, s.id);
@@ -200,15 +204,7 @@ public:
         };
         while (sp.step()) {
             SessionInfo* s = find(sp.view(0), sp.view(1));
-            if (!s) continue;
-            SpeakerInfo info;
-            info.id = sp.text(2);
-            info.name = resolveStoredText(sp.view(3), lang);
-            info.role = resolveStoredText(sp.view(4), lang);
-            info.organisation = resolveStoredText(sp.view(5), lang);
-            info.country = sp.text(6);
-            info.bio = resolveStoredText(sp.view(7), lang);
-            s->speakers.push_back(std::move(info));
+            if (s) s->speakers.push_back(speakerFrom(sp, 2, lang));
         }
         while (st.step()) {
             SessionInfo* s = find(st.view(0), st.view(1));
