@@ -31,7 +31,8 @@ int main(int argc, char** argv) {
     }
     for (const auto& command : commands()) {
         if (args[0] == command.name) {
-            CliContext ctx{dataDir, std::vector<std::string>(args.begin() + 1, args.end()), std::cout, std::cerr};
+            CliContext ctx{dataDir, std::vector<std::string>(args.begin() + 1, args.end()), std::cout,
+                           std::cerr};
             return command.run(ctx);
         }
     }

@@ -29,8 +29,8 @@ int main(int argc, char** argv) {
     try {
         auto store = kenes::storage::openLibraryStore(argv[1]);
         auto stats = kenes::bench::generateLargeDataset(*store, options);
-        std::printf("%zu documents, %.1f MB of article text, %.1f s\n", stats.documents, stats.textBytes / 1e6,
-                    stats.seconds);
+        std::printf("%zu documents, %.1f MB of article text, %.1f s\n", stats.documents,
+                    stats.textBytes / 1e6, stats.seconds);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "kenes_dataset_gen: %s\n", e.what());
         return 1;

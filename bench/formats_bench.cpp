@@ -56,16 +56,18 @@ std::string generateFrab(size_t events) {
                 const size_t minutes = 8 * 60 + k * 15;
                 char start[8];
                 std::snprintf(start, sizeof start, "%02zu:%02zu", (minutes / 60) % 24, minutes % 60);
-                o << "<event id=\"" << id + 1 << "\" guid=\"0000-" << id + 1 << "\"><date>2030-03-0" << 4 + d << "T"
-                  << start << ":00+06:00</date><start>" << start << "</start><duration>00:15</duration>"
-                  << "<room>Room " << r + 1 << "</room><slug>talk-" << id + 1 << "</slug><title>Talk number " << id + 1
-                  << " on collective bargaining</title><subtitle/><track>Track " << id % 12
-                  << "</track><type>lecture</type><language>en</language><abstract>Abstract of talk " << id + 1
+                o << "<event id=\"" << id + 1 << "\" guid=\"0000-" << id + 1 << "\"><date>2030-03-0" << 4 + d
+                  << "T" << start << ":00+06:00</date><start>" << start
+                  << "</start><duration>00:15</duration>"
+                  << "<room>Room " << r + 1 << "</room><slug>talk-" << id + 1 << "</slug><title>Talk number "
+                  << id + 1 << " on collective bargaining</title><subtitle/><track>Track " << id % 12
+                  << "</track><type>lecture</type><language>en</language><abstract>Abstract of talk "
+                  << id + 1
                   << ", with some words about freedom of association and the right to organise.</abstract>"
                   << "<description/><persons>";
                 for (size_t p = 0; p <= id % 3; ++p)
-                    o << "<person id=\"" << (id * 7 + p * 13) % 9000 + 1 << "\">Person " << (id * 7 + p * 13) % 9000 + 1
-                      << "</person>";
+                    o << "<person id=\"" << (id * 7 + p * 13) % 9000 + 1 << "\">Person "
+                      << (id * 7 + p * 13) % 9000 + 1 << "</person>";
                 o << "</persons><links/></event>\n";
             }
             o << "</room>\n";
@@ -107,11 +109,12 @@ void run(const char* name, const std::string& data, const std::string& zone) {
         reimportMs = msSince(t0);
     }
     fs::remove_all(dir);
-    std::printf("%-22s %8.1f MB  sessions %6zu (created %6zu)  peer pugixml parse %8.1f ms  parse %8.1f ms  "
-                "import %8.1f ms  re-import (unchanged %zu) %8.1f ms  peak RSS %ld MB\n",
-                name, data.size() / 1e6, first.sessions.created + first.sessions.updated + first.sessions.unchanged,
-                first.sessions.created, peerMs, parseMs, importMs, second.sessions.unchanged, reimportMs,
-                peakRssKb() / 1024);
+    std::printf(
+        "%-22s %8.1f MB  sessions %6zu (created %6zu)  peer pugixml parse %8.1f ms  parse %8.1f ms  "
+        "import %8.1f ms  re-import (unchanged %zu) %8.1f ms  peak RSS %ld MB\n",
+        name, data.size() / 1e6, first.sessions.created + first.sessions.updated + first.sessions.unchanged,
+        first.sessions.created, peerMs, parseMs, importMs, second.sessions.unchanged, reimportMs,
+        peakRssKb() / 1024);
     (void)schedule;
 }
 

@@ -41,7 +41,8 @@ struct Http {
     CURL* curl = curl_easy_init();
     std::string base;
     ~Http() { curl_easy_cleanup(curl); }
-    long request(const std::string& method, const std::string& path, const std::string& body, std::string& out) {
+    long request(const std::string& method, const std::string& path, const std::string& body,
+                 std::string& out) {
         out.clear();
         curl_easy_reset(curl);
         curl_easy_setopt(curl, CURLOPT_URL, (base + path).c_str());
@@ -69,7 +70,6 @@ struct Http {
     }
 };
 
-
 long peakRssKb(pid_t pid) {
     std::ifstream in("/proc/" + std::to_string(pid) + "/status");
     std::string line;
@@ -78,7 +78,9 @@ long peakRssKb(pid_t pid) {
     return -1;
 }
 
-int freePortGuess(int salt) { return 20000 + (getpid() * 7 + salt * 131) % 20000; }
+int freePortGuess(int salt) {
+    return 20000 + (getpid() * 7 + salt * 131) % 20000;
+}
 
 bool waitUp(const std::string& base) {
     Http h;
@@ -99,13 +101,14 @@ bool seed(const std::string& base, int docs) {
     for (int start = 0; start < docs; start += 500) {
         Json batch = Json::array();
         for (int i = start; i < std::min(docs, start + 500); ++i)
-            batch.push_back(Json{{"_id", "session-" + std::to_string(10000 + i)},
-                                 {"type", "session"},
-                                 {"title", "Социальный диалог и коллективные договоры, часть " + std::to_string(i)},
-                                 {"abstract", std::string(300, 'x')},
-                                 {"room", "Зал " + std::to_string(i % 7)},
-                                 {"start", "2026-11-23T09:00:00+05:00"},
-                                 {"speakers", Json::array({"A. Speaker", "B. Speaker"})}});
+            batch.push_back(
+                Json{{"_id", "session-" + std::to_string(10000 + i)},
+                     {"type", "session"},
+                     {"title", "Социальный диалог и коллективные договоры, часть " + std::to_string(i)},
+                     {"abstract", std::string(300, 'x')},
+                     {"room", "Зал " + std::to_string(i % 7)},
+                     {"start", "2026-11-23T09:00:00+05:00"},
+                     {"speakers", Json::array({"A. Speaker", "B. Speaker"})}});
         if (h.request("POST", "/events/_bulk_docs", Json{{"docs", batch}}.dump(), out) != 201) {
             std::cerr << "seeding failed: " << out << "\n";
             return false;
@@ -131,7 +134,8 @@ ClientResult pull(const std::string& base, Clock::time_point deadline, int expec
     if (h.request("GET", "/events", "", out) != 200) return r;
     ++r.requests;
     while (Clock::now() < deadline) {
-        long st = h.request("GET", "/events/_changes?style=all_docs&limit=100&since=" + std::to_string(since), "", out);
+        long st = h.request("GET", "/events/_changes?style=all_docs&limit=100&since=" + std::to_string(since),
+                            "", out);
         ++r.requests;
         if (st != 200) return r;
         Json changes = Json::parse(out, nullptr, false);
@@ -166,7 +170,8 @@ RunResult load(const std::string& base, int clients, int docs, int deadlineS) {
     std::vector<std::thread> threads;
     auto deadline = Clock::now() + std::chrono::seconds(deadlineS);
     auto start = Clock::now();
-    for (int i = 0; i < clients; ++i) threads.emplace_back([&, i] { results[i] = pull(base, deadline, docs); });
+    for (int i = 0; i < clients; ++i)
+        threads.emplace_back([&, i] { results[i] = pull(base, deadline, docs); });
     for (auto& t : threads) t.join();
     RunResult run;
     run.seconds = std::chrono::duration<double>(Clock::now() - start).count();
@@ -187,14 +192,16 @@ RunResult load(const std::string& base, int clients, int docs, int deadlineS) {
 }
 
 void report(const char* name, const RunResult& r, int clients, long rssKb) {
-    std::printf("%-16s clients ok %3d/%d  total %7.2f s  %8.0f req/s  p50 %6.2f s  p95 %6.2f s  peak RSS %6.1f MB\n",
-                name, r.okClients, clients, r.seconds, r.requests / r.seconds, r.p50, r.p95, rssKb / 1024.0);
+    std::printf(
+        "%-16s clients ok %3d/%d  total %7.2f s  %8.0f req/s  p50 %6.2f s  p95 %6.2f s  peak RSS %6.1f MB\n",
+        name, r.okClients, clients, r.seconds, r.requests / r.seconds, r.p50, r.p95, rssKb / 1024.0);
 }
 }  // namespace
 
 int main(int argc, char** argv) {
     if (argc < 3) {
-        std::cerr << "usage: hub_load KENES_EXE NODE_MODULES_DIR [clients=200] [docs=2000] [deadline_s=300]\n";
+        std::cerr
+            << "usage: hub_load KENES_EXE NODE_MODULES_DIR [clients=200] [docs=2000] [deadline_s=300]\n";
         return 2;
     }
     std::string kenes = fs::absolute(argv[1]).string();
@@ -218,8 +225,9 @@ int main(int argc, char** argv) {
         return 1;
     }
     int hubPort = freePortGuess(1);
-    pid_t hub = kenes::bench::spawnProcess({kenes, "--data", (dir / "hub").string(), "hub", "--port", std::to_string(hubPort)},
-                      dir / "hub.log", {}, dir);
+    pid_t hub = kenes::bench::spawnProcess(
+        {kenes, "--data", (dir / "hub").string(), "hub", "--port", std::to_string(hubPort)}, dir / "hub.log",
+        {}, dir);
     std::string hubBase = "http://127.0.0.1:" + std::to_string(hubPort);
     g_auth = "bench:bench-secret";
     if (hub <= 0 || !waitUp(hubBase) || !seed(hubBase, docs)) {
@@ -235,9 +243,10 @@ int main(int argc, char** argv) {
     // PouchDB Server
     g_auth.clear();
     int pouchPort = freePortGuess(2);
-    pid_t pouch = kenes::bench::spawnProcess({"node", (modules / ".bin" / "pouchdb-server").string(), "--in-memory", "--host",
-                         "127.0.0.1", "--port", std::to_string(pouchPort)},
-                        dir / "pouchdb" / "server.out", {}, dir / "pouchdb");
+    pid_t pouch =
+        kenes::bench::spawnProcess({"node", (modules / ".bin" / "pouchdb-server").string(), "--in-memory",
+                                    "--host", "127.0.0.1", "--port", std::to_string(pouchPort)},
+                                   dir / "pouchdb" / "server.out", {}, dir / "pouchdb");
     std::string pouchBase = "http://127.0.0.1:" + std::to_string(pouchPort);
     RunResult pouchRun;
     long pouchRss = -1;
@@ -250,7 +259,8 @@ int main(int argc, char** argv) {
     }
     kenes::bench::stopProcess(pouch);
 
-    std::printf("%d clients each pulling %d documents (changes batches of 100 + bulk_get), loopback\n", clients, docs);
+    std::printf("%d clients each pulling %d documents (changes batches of 100 + bulk_get), loopback\n",
+                clients, docs);
     report("Kenes hub", hubRun, clients, hubRss);
     std::printf("                 (hub peak RSS before the load: %.1f MB)\n", hubIdleRss / 1024.0);
     report("PouchDB Server", pouchRun, clients, pouchRss);

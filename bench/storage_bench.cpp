@@ -17,7 +17,9 @@
 using namespace kenes::storage;
 using Clock = std::chrono::steady_clock;
 
-static double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+static double since(Clock::time_point t) {
+    return std::chrono::duration<double>(Clock::now() - t).count();
+}
 
 // CPU seconds (user + system) of this process so far: steadier than wall time on a shared machine.
 static double cpuSeconds() {
@@ -29,7 +31,8 @@ static double cpuSeconds() {
 
 int main(int argc, char** argv) {
     size_t count = argc > 1 ? std::stoul(argv[1]) : 100000;
-    std::filesystem::path dir = argc > 2 ? argv[2] : std::filesystem::temp_directory_path() / "kenes-storage-bench";
+    std::filesystem::path dir =
+        argc > 2 ? argv[2] : std::filesystem::temp_directory_path() / "kenes-storage-bench";
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);
 
@@ -57,8 +60,10 @@ int main(int argc, char** argv) {
     {
         sqlite3* db = nullptr;
         sqlite3_open((dir / "raw.sqlite3").c_str(), &db);
-        sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-                         "CREATE TABLE docs(id TEXT PRIMARY KEY, rev TEXT, json TEXT)", nullptr, nullptr, nullptr);
+        sqlite3_exec(db,
+                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+                     "CREATE TABLE docs(id TEXT PRIMARY KEY, rev TEXT, json TEXT)",
+                     nullptr, nullptr, nullptr);
         auto t = Clock::now();
         double c = cpuSeconds();
         sqlite3_stmt* st = nullptr;
@@ -83,8 +88,9 @@ int main(int argc, char** argv) {
     // The batches are ready before the clock starts, as the ceiling's strings are.
     std::vector<std::vector<Json>> batches;
     for (size_t i = 0; i < count; i += 500)
-        batches.emplace_back(std::make_move_iterator(docs.begin() + static_cast<long>(i)),
-                             std::make_move_iterator(docs.begin() + static_cast<long>(std::min(count, i + 500))));
+        batches.emplace_back(
+            std::make_move_iterator(docs.begin() + static_cast<long>(i)),
+            std::make_move_iterator(docs.begin() + static_cast<long>(std::min(count, i + 500))));
     docs.clear();
 
     auto store = Store::open(dir / "kenes");
@@ -110,20 +116,23 @@ int main(int argc, char** argv) {
     t = Clock::now();
     std::uniform_int_distribution<size_t> pick(0, count - 1);
     size_t bytes = 0;
-    for (size_t i = 0; i < count; ++i) bytes += db->get("doc-" + std::to_string(pick(rng)))["body"].get<std::string>().size();
+    for (size_t i = 0; i < count; ++i)
+        bytes += db->get("doc-" + std::to_string(pick(rng)))["body"].get<std::string>().size();
     double getSeconds = since(t);
 
     rusage usage{};
     getrusage(RUSAGE_SELF, &usage);
     std::printf("documents                     %zu (~%zu bytes each)\n", count, texts[0].size());
-    std::printf("raw SQLite insert (ceiling)   %.3f s  %.0f docs/s  (CPU %.3f s)\n", rawSeconds, count / rawSeconds,
-                rawCpu);
-    std::printf("Kenes bulk load (500/batch)   %.3f s  %.0f docs/s  (CPU %.3f s)\n", loadSeconds, count / loadSeconds,
-                loadCpu);
+    std::printf("raw SQLite insert (ceiling)   %.3f s  %.0f docs/s  (CPU %.3f s)\n", rawSeconds,
+                count / rawSeconds, rawCpu);
+    std::printf("Kenes bulk load (500/batch)   %.3f s  %.0f docs/s  (CPU %.3f s)\n", loadSeconds,
+                count / loadSeconds, loadCpu);
     std::printf("ratio Kenes/ceiling           %.0f%% (CPU time: %.0f%%)\n", 100.0 * rawSeconds / loadSeconds,
                 100.0 * rawCpu / loadCpu);
-    std::printf("changes scan (pages of 500)   %.3f s  %zu rows  %.0f rows/s\n", changesSeconds, seen, seen / changesSeconds);
-    std::printf("random gets                   %.3f s  %.0f gets/s  (%zu body bytes)\n", getSeconds, count / getSeconds, bytes);
+    std::printf("changes scan (pages of 500)   %.3f s  %zu rows  %.0f rows/s\n", changesSeconds, seen,
+                seen / changesSeconds);
+    std::printf("random gets                   %.3f s  %.0f gets/s  (%zu body bytes)\n", getSeconds,
+                count / getSeconds, bytes);
     std::printf("peak RSS                      %ld MB\n", usage.ru_maxrss / 1024);
     std::filesystem::remove_all(dir);
 }

@@ -78,7 +78,6 @@ int freePort() {
     return ntohs(addr.sin_port);
 }
 
-
 std::string slurp(const fs::path& p) {
     std::ifstream in(p);
     std::stringstream s;
@@ -222,9 +221,10 @@ int main(int argc, char** argv) {
     fs::create_directories(scratch);
     int port = freePort();
     std::string server = "http://127.0.0.1:" + std::to_string(port);
-    pid_t pouch = kenes::bench::spawnProcess({"node", fs::absolute(modules / ".bin" / "pouchdb-server").string(), "--in-memory",
-                         "--host", "127.0.0.1", "--port", std::to_string(port)},
-                        scratch / "server.log", scratch / "server.err", scratch);
+    pid_t pouch =
+        kenes::bench::spawnProcess({"node", fs::absolute(modules / ".bin" / "pouchdb-server").string(),
+                                    "--in-memory", "--host", "127.0.0.1", "--port", std::to_string(port)},
+                                   scratch / "server.log", scratch / "server.err", scratch);
     std::string out;
     bool up = false;
     for (int i = 0; i < 300 && !up; ++i) {

@@ -33,14 +33,15 @@ void requireValidUtf8(std::string_view s) {
 std::string readImportFile(const std::filesystem::path& path) {
     std::error_code ec;
     auto status = std::filesystem::status(path, ec);
-    if (ec || !std::filesystem::exists(status)) throw FormatError("cannot read " + path.string() + ": no such file");
+    if (ec || !std::filesystem::exists(status))
+        throw FormatError("cannot read " + path.string() + ": no such file");
     if (std::filesystem::is_directory(status)) throw FormatError(path.string() + " is a folder, not a file");
     auto size = std::filesystem::file_size(path, ec);
     if (ec) throw FormatError("cannot read " + path.string() + ": " + ec.message());
     if (size > kMaxImportBytes)
         throw FormatError(path.string() + " is " + std::to_string(size / (1024 * 1024)) +
-                          " MB; schedules and bundles larger than " + std::to_string(kMaxImportBytes / (1024 * 1024)) +
-                          " MB are refused");
+                          " MB; schedules and bundles larger than " +
+                          std::to_string(kMaxImportBytes / (1024 * 1024)) + " MB are refused");
     std::ifstream in(path, std::ios::binary);
     if (!in) throw FormatError("cannot open " + path.string() + " for reading");
     std::string data;
@@ -53,8 +54,8 @@ std::string readImportFile(const std::filesystem::path& path) {
 Json parseJsonBounded(std::string_view data, const std::string& what) {
     bool tooDeep = false;
     auto callback = [&](int depth, Json::parse_event_t event, Json&) {
-        if (depth > kMaxJsonDepth && (event == Json::parse_event_t::object_start ||
-                                      event == Json::parse_event_t::array_start)) {
+        if (depth > kMaxJsonDepth &&
+            (event == Json::parse_event_t::object_start || event == Json::parse_event_t::array_start)) {
             tooDeep = true;
             throw FormatError(what + " nests objects or arrays deeper than " + std::to_string(kMaxJsonDepth) +
                               " levels; it is not a schedule and was refused");
@@ -81,8 +82,10 @@ FileFormat detectFormat(std::string_view data) {
     if (d.substr(0, 15) == "BEGIN:VCALENDAR") return FileFormat::ICalendar;
     if (!d.empty() && d[0] == '<') {
         auto head = d.substr(0, 4096);
-        if (head.find("<schedule") != std::string_view::npos || head.find("<conference") != std::string_view::npos ||
-            head.find("<!DOCTYPE") != std::string_view::npos || head.find("<!ENTITY") != std::string_view::npos)
+        if (head.find("<schedule") != std::string_view::npos ||
+            head.find("<conference") != std::string_view::npos ||
+            head.find("<!DOCTYPE") != std::string_view::npos ||
+            head.find("<!ENTITY") != std::string_view::npos)
             return FileFormat::Frab;
         return FileFormat::Unknown;
     }
@@ -100,11 +103,16 @@ FileFormat detectFormat(std::string_view data) {
 
 const char* formatName(FileFormat f) {
     switch (f) {
-        case FileFormat::Frab: return "frab";
-        case FileFormat::C3voc: return "c3voc";
-        case FileFormat::ICalendar: return "ical";
-        case FileFormat::Bundle: return "bundle";
-        default: return "unknown";
+        case FileFormat::Frab:
+            return "frab";
+        case FileFormat::C3voc:
+            return "c3voc";
+        case FileFormat::ICalendar:
+            return "ical";
+        case FileFormat::Bundle:
+            return "bundle";
+        default:
+            return "unknown";
     }
 }
 

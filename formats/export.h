@@ -12,7 +12,7 @@
 namespace kenes::formats {
 
 struct IcsExportOptions {
-    std::string eventId;   // "event:key" or "key"
+    std::string eventId;       // "event:key" or "key"
     bool starredOnly = false;  // only the sessions starred in the user's database
     std::string userName;      // whose stars (userdb-<hex>)
     bool utc = false;          // UTC times instead of TZID + VTIMEZONE
@@ -29,8 +29,8 @@ std::string exportICalendar(storage::Store& store, const IcsExportOptions& optio
 size_t exportNotes(storage::Store& store, const std::string& userName, const std::filesystem::path& dir);
 
 // The agenda of an event with each session's notes by the user; `lang` "ru" or "en".
-std::string exportReportMarkdown(storage::Store& store, const std::string& eventId, const std::string& userName,
-                                 const std::string& lang);
+std::string exportReportMarkdown(storage::Store& store, const std::string& eventId,
+                                 const std::string& userName, const std::string& lang);
 std::string exportReportHtml(storage::Store& store, const std::string& eventId, const std::string& userName,
                              const std::string& lang);
 

@@ -2,8 +2,8 @@
 #include <algorithm>
 #include <ctime>
 #include <map>
-#include <tuple>
 #include <set>
+#include <tuple>
 
 #include "formats/export.h"
 #include "formats/export_support.h"
@@ -44,13 +44,16 @@ std::vector<Json> loadSessions(storage::Store& store, const std::string& eventId
     auto sessions = loadPrefix(store, "events", "session:" + key + ":");
     sessions.erase(std::remove_if(sessions.begin(), sessions.end(),
                                   [&](const Json& s) {
-                                      return s.value("type", "") != "session" || s.value("event", "") != eventId ||
-                                             !s.contains("start") || !s["start"].is_string();
+                                      return s.value("type", "") != "session" ||
+                                             s.value("event", "") != eventId || !s.contains("start") ||
+                                             !s["start"].is_string();
                                   }),
                    sessions.end());
     std::sort(sessions.begin(), sessions.end(), [](const Json& a, const Json& b) {
-        auto ka = std::make_tuple(a.value("start", ""), pick(a.value("room", Json()), "en"), a.value("_id", ""));
-        auto kb = std::make_tuple(b.value("start", ""), pick(b.value("room", Json()), "en"), b.value("_id", ""));
+        auto ka =
+            std::make_tuple(a.value("start", ""), pick(a.value("room", Json()), "en"), a.value("_id", ""));
+        auto kb =
+            std::make_tuple(b.value("start", ""), pick(b.value("room", Json()), "en"), b.value("_id", ""));
         return ka < kb;
     });
     return sessions;
@@ -78,12 +81,22 @@ std::string icalEscape(const std::string& text) {
     std::string out;
     for (char c : text) {
         switch (c) {
-            case '\\': out += "\\\\"; break;
-            case ';': out += "\\;"; break;
-            case ',': out += "\\,"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': break;
-            default: out += c;
+            case '\\':
+                out += "\\\\";
+                break;
+            case ';':
+                out += "\\;";
+                break;
+            case ',':
+                out += "\\,";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\r':
+                break;
+            default:
+                out += c;
         }
     }
     return out;
@@ -94,7 +107,8 @@ std::string icalFold(const std::string& line) {
     size_t pos = 0, limit = 75;
     while (line.size() - pos > limit) {
         size_t cut = pos + limit;
-        while (cut > pos && (static_cast<unsigned char>(line[cut]) & 0xC0) == 0x80) --cut;  // not inside a sequence
+        while (cut > pos && (static_cast<unsigned char>(line[cut]) & 0xC0) == 0x80)
+            --cut;  // not inside a sequence
         out.append(line, pos, cut - pos);
         out += "\r\n ";
         pos = cut;
@@ -109,7 +123,8 @@ namespace {
 
 std::string basic(const storage::LocalDateTime& t) {
     char buf[32];
-    std::snprintf(buf, sizeof buf, "%04d%02d%02dT%02d%02d%02d", t.year, t.month, t.day, t.hour, t.minute, t.second);
+    std::snprintf(buf, sizeof buf, "%04d%02d%02dT%02d%02d%02d", t.year, t.month, t.day, t.hour, t.minute,
+                  t.second);
     return buf;
 }
 
@@ -122,7 +137,8 @@ std::string offsetText(int seconds) {
 
 std::string vtimezone(const storage::TimeZone& zone, int64_t from, int64_t to) {
     std::string out;
-    auto component = [&](bool dst, const storage::LocalDateTime& start, int before, int after, const std::string& name) {
+    auto component = [&](bool dst, const storage::LocalDateTime& start, int before, int after,
+                         const std::string& name) {
         const char* kind = dst ? "DAYLIGHT" : "STANDARD";
         out += icalFold(std::string("BEGIN:") + kind);
         out += icalFold("DTSTART:" + basic(start));
@@ -138,7 +154,8 @@ std::string vtimezone(const storage::TimeZone& zone, int64_t from, int64_t to) {
     int initial = zone.offsetSeconds(from);
     bool initialDst = false;
     if (!transitions.empty()) initialDst = transitions.front().offsetBefore > transitions.front().offsetAfter;
-    component(initialDst, storage::civilFromSeconds(from + initial), initial, initial, zone.abbreviation(from));
+    component(initialDst, storage::civilFromSeconds(from + initial), initial, initial,
+              zone.abbreviation(from));
     for (const auto& t : transitions)
         component(t.dstAfter, storage::civilFromSeconds(t.at + t.offsetBefore), t.offsetBefore, t.offsetAfter,
                   t.abbrevAfter);
@@ -159,12 +176,14 @@ std::string exportICalendar(storage::Store& store, const IcsExportOptions& optio
         for (const auto& star : loadPrefix(store, storage::userDatabaseName(options.userName), "star:"))
             if (star.value("type", "") == "star" && star.contains("session") && star["session"].is_string())
                 starred.insert(star["session"].get<std::string>());
-        sessions.erase(std::remove_if(sessions.begin(), sessions.end(),
-                                      [&](const Json& s) { return !starred.count(s["_id"].get<std::string>()); }),
-                       sessions.end());
+        sessions.erase(
+            std::remove_if(sessions.begin(), sessions.end(),
+                           [&](const Json& s) { return !starred.count(s["_id"].get<std::string>()); }),
+            sessions.end());
     }
     std::map<std::string, std::string> speakerNames;
-    for (const auto& sp : loadPrefix(store, "events", "speaker:")) speakerNames[sp["_id"]] = pick(sp.value("name", Json()), "en");
+    for (const auto& sp : loadPrefix(store, "events", "speaker:"))
+        speakerNames[sp["_id"]] = pick(sp.value("name", Json()), "en");
 
     std::string lang = "en";
     if (event.contains("languages") && event["languages"].is_array() && !event["languages"].empty() &&
@@ -200,7 +219,8 @@ std::string exportICalendar(storage::Store& store, const IcsExportOptions& optio
     out += icalFold("X-WR-TIMEZONE:" + zoneName);
     if (!options.utc && !timed.empty()) out += vtimezone(*zone, first - 86400, last + 86400);
     auto when = [&](const char* prop, int64_t instant) {
-        if (options.utc) return icalFold(std::string(prop) + ":" + basic(storage::civilFromSeconds(instant)) + "Z");
+        if (options.utc)
+            return icalFold(std::string(prop) + ":" + basic(storage::civilFromSeconds(instant)) + "Z");
         return icalFold(std::string(prop) + ";TZID=" + zoneName + ":" + basic(zone->toLocal(instant)));
     };
     for (const auto& t : timed) {

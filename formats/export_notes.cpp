@@ -17,8 +17,10 @@ std::string yamlString(const std::string& s) {
     std::string out = "\"";
     for (char c : s) {
         if (c == '"' || c == '\\') out += '\\';
-        if (c == '\n') out += "\\n";
-        else if (c != '\r') out += c;
+        if (c == '\n')
+            out += "\\n";
+        else if (c != '\r')
+            out += c;
     }
     return out + "\"";
 }
@@ -48,9 +50,10 @@ struct Labels {
 };
 
 const Labels& labels(const std::string& lang) {
-    static const Labels en{"Session report", "Room", "Speakers", "Notes", "No notes.", "cancelled", "Dates", "Time zone"};
-    static const Labels ru{"Отчёт о сессиях", "Зал", "Спикеры", "Заметки", "Заметок нет.", "отменена", "Даты",
-                           "Часовой пояс"};
+    static const Labels en{"Session report", "Room",      "Speakers", "Notes",
+                           "No notes.",      "cancelled", "Dates",    "Time zone"};
+    static const Labels ru{"Отчёт о сессиях", "Зал",      "Спикеры", "Заметки",
+                           "Заметок нет.",    "отменена", "Даты",    "Часовой пояс"};
     return lang == "ru" ? ru : en;
 }
 
@@ -58,12 +61,23 @@ std::string htmlEscape(const std::string& s) {
     std::string out;
     for (char c : s) {
         switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            case '\'': out += "&#39;"; break;
-            default: out += c;
+            case '&':
+                out += "&amp;";
+                break;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            case '"':
+                out += "&quot;";
+                break;
+            case '\'':
+                out += "&#39;";
+                break;
+            default:
+                out += c;
         }
     }
     return out;
@@ -83,7 +97,8 @@ struct ReportData {
 
 ReportData collect(storage::Store& store, const std::string& eventIdOrKey, const std::string& userName,
                    const std::string& lang) {
-    if (lang != "ru" && lang != "en") throw FormatError("the report language must be ru or en, not '" + lang + "'");
+    if (lang != "ru" && lang != "en")
+        throw FormatError("the report language must be ru or en, not '" + lang + "'");
     std::string eventId = eventIdOf(eventIdOrKey);
     Json event = loadEvent(store, eventId);
     ReportData r;
@@ -91,24 +106,31 @@ ReportData collect(storage::Store& store, const std::string& eventIdOrKey, const
     r.dates = str(event, "start_date") + " – " + str(event, "end_date");
     r.zone = str(event, "timezone");
     std::map<std::string, std::string> speakerNames;
-    for (const auto& sp : loadPrefix(store, "events", "speaker:")) speakerNames[sp["_id"]] = pick(sp.value("name", Json()), lang);
+    for (const auto& sp : loadPrefix(store, "events", "speaker:"))
+        speakerNames[sp["_id"]] = pick(sp.value("name", Json()), lang);
     std::map<std::string, std::vector<const Json*>> notesBySession;
     auto notes = loadPrefix(store, storage::userDatabaseName(userName), "note:");
     for (const auto& n : notes)
-        if (str(n, "type") == "note" && !str(n, "session").empty()) notesBySession[str(n, "session")].push_back(&n);
+        if (str(n, "type") == "note" && !str(n, "session").empty())
+            notesBySession[str(n, "session")].push_back(&n);
     for (const auto& s : loadSessions(store, eventId)) {
         ReportItem item;
         std::string start = str(s, "start"), end = str(s, "end");
         item.time = start.size() >= 16 ? start.substr(0, 10) + " " + start.substr(11, 5) : start;
-        if (end.size() >= 16) item.time += "–" + (end.substr(0, 10) == start.substr(0, 10) ? end.substr(11, 5) : end.substr(0, 10) + " " + end.substr(11, 5));
+        if (end.size() >= 16)
+            item.time += "–" + (end.substr(0, 10) == start.substr(0, 10)
+                                    ? end.substr(11, 5)
+                                    : end.substr(0, 10) + " " + end.substr(11, 5));
         item.title = pick(s.value("title", Json()), lang);
         item.room = pick(s.value("room", Json()), lang);
         item.cancelled = s.value("cancelled", false);
         if (s.contains("speakers") && s["speakers"].is_array())
             for (const auto& id : s["speakers"])
                 if (id.is_string() && speakerNames.count(id.get<std::string>()))
-                    item.speakers += (item.speakers.empty() ? "" : ", ") + speakerNames[id.get<std::string>()];
-        for (const Json* n : notesBySession[str(s, "_id")]) item.notes.emplace_back(str(*n, "title"), str(*n, "body"));
+                    item.speakers +=
+                        (item.speakers.empty() ? "" : ", ") + speakerNames[id.get<std::string>()];
+        for (const Json* n : notesBySession[str(s, "_id")])
+            item.notes.emplace_back(str(*n, "title"), str(*n, "body"));
         r.items.push_back(std::move(item));
     }
     return r;
@@ -152,16 +174,16 @@ size_t exportNotes(storage::Store& store, const std::string& userName, const std
     return written;
 }
 
-std::string exportReportMarkdown(storage::Store& store, const std::string& eventId, const std::string& userName,
-                                 const std::string& lang) {
+std::string exportReportMarkdown(storage::Store& store, const std::string& eventId,
+                                 const std::string& userName, const std::string& lang) {
     auto r = collect(store, eventId, userName, lang);
     const auto& l = labels(lang);
     std::ostringstream md;
     md << "# " << l.report << ": " << r.title << "\n\n";
     md << l.dates << ": " << r.dates << "  \n" << l.zone << ": " << r.zone << "\n\n";
     for (const auto& item : r.items) {
-        md << "## " << item.time << " · " << item.title << (item.cancelled ? std::string(" (") + l.cancelled + ")" : "")
-           << "\n\n";
+        md << "## " << item.time << " · " << item.title
+           << (item.cancelled ? std::string(" (") + l.cancelled + ")" : "") << "\n\n";
         if (!item.room.empty()) md << "- " << l.room << ": " << item.room << "\n";
         if (!item.speakers.empty()) md << "- " << l.speakers << ": " << item.speakers << "\n";
         md << "\n### " << l.notes << "\n\n";
@@ -181,19 +203,23 @@ std::string exportReportHtml(storage::Store& store, const std::string& eventId, 
     std::ostringstream h;
     h << "<!DOCTYPE html>\n<html lang=\"" << lang << "\">\n<head>\n<meta charset=\"utf-8\">\n<title>"
       << htmlEscape(std::string(l.report) + ": " + r.title) << "</title>\n<style>\n"
-      << "body{font-family:'Noto Sans',Arial,sans-serif;max-width:48rem;margin:2rem auto;padding:0 1rem;color:#222;"
-         "line-height:1.5}\nh1{font-size:1.6rem}h2{font-size:1.15rem;margin-top:2rem;border-bottom:1px solid #ccc}\n"
-         ".meta{color:#555}.note{background:#f6f6f2;border-left:3px solid #8a8;padding:.5rem 1rem;margin:.5rem 0;"
+      << "body{font-family:'Noto Sans',Arial,sans-serif;max-width:48rem;margin:2rem auto;padding:0 "
+         "1rem;color:#222;"
+         "line-height:1.5}\nh1{font-size:1.6rem}h2{font-size:1.15rem;margin-top:2rem;border-bottom:1px solid "
+         "#ccc}\n"
+         ".meta{color:#555}.note{background:#f6f6f2;border-left:3px solid #8a8;padding:.5rem "
+         "1rem;margin:.5rem 0;"
          "white-space:pre-wrap}.cancelled{color:#a33}.empty{color:#888;font-style:italic}\n"
       << "</style>\n</head>\n<body>\n";
     h << "<h1>" << htmlEscape(std::string(l.report) + ": " + r.title) << "</h1>\n";
-    h << "<p class=\"meta\">" << htmlEscape(l.dates) << ": " << htmlEscape(r.dates) << "<br>" << htmlEscape(l.zone)
-      << ": " << htmlEscape(r.zone) << "</p>\n";
+    h << "<p class=\"meta\">" << htmlEscape(l.dates) << ": " << htmlEscape(r.dates) << "<br>"
+      << htmlEscape(l.zone) << ": " << htmlEscape(r.zone) << "</p>\n";
     for (const auto& item : r.items) {
         h << "<section>\n<h2>" << htmlEscape(item.time) << " · " << htmlEscape(item.title);
         if (item.cancelled) h << " <span class=\"cancelled\">(" << htmlEscape(l.cancelled) << ")</span>";
         h << "</h2>\n";
-        if (!item.room.empty()) h << "<p class=\"meta\">" << htmlEscape(l.room) << ": " << htmlEscape(item.room);
+        if (!item.room.empty())
+            h << "<p class=\"meta\">" << htmlEscape(l.room) << ": " << htmlEscape(item.room);
         if (!item.speakers.empty())
             h << (item.room.empty() ? "<p class=\"meta\">" : "<br>") << htmlEscape(l.speakers) << ": "
               << htmlEscape(item.speakers);

@@ -52,8 +52,8 @@ std::string withoutPrefix(const std::string& id, const std::string& prefix) {
 std::string ImportReport::summary() const {
     std::ostringstream out;
     auto line = [&](const char* what, const Counts& c) {
-        out << what << ": " << c.created << " created, " << c.updated << " updated, " << c.unchanged << " unchanged, "
-            << c.skipped << " skipped\n";
+        out << what << ": " << c.created << " created, " << c.updated << " updated, " << c.unchanged
+            << " unchanged, " << c.skipped << " skipped\n";
     };
     out << "Imported " << format;
     if (!eventId.empty()) out << " into " << eventId << " (" << days << " days, " << rooms << " rooms)";
@@ -67,10 +67,12 @@ std::string ImportReport::summary() const {
     return out.str();
 }
 
-std::vector<Json> scheduleToDocuments(const SourceSchedule& s, const ImportOptions& options, ImportReport& report) {
+std::vector<Json> scheduleToDocuments(const SourceSchedule& s, const ImportOptions& options,
+                                      ImportReport& report) {
     std::string zoneName = !options.timezone.empty() ? options.timezone : s.timezone;
     if (zoneName.empty())
-        throw FormatError("the schedule names no time zone; give one with --timezone ZONE (e.g. Europe/Brussels)");
+        throw FormatError(
+            "the schedule names no time zone; give one with --timezone ZONE (e.g. Europe/Brussels)");
     auto zone = storage::TimeZone::load(zoneName);  // StoreError 400 for an unknown zone
 
     std::string eventKey = withoutPrefix(options.eventId, "event:");
@@ -96,9 +98,12 @@ std::vector<Json> scheduleToDocuments(const SourceSchedule& s, const ImportOptio
     std::string first, last;
     for (const auto& ss : s.sessions) {
         std::string sessionKey;
-        if (!ss.guid.empty()) sessionKey = key(ss.guid);
-        else if (!ss.sourceId.empty()) sessionKey = s.format + "-" + key(ss.sourceId);
-        else sessionKey = stableHash(ss.title + "|" + ss.room + "|" + storage::formatLocalDateTime(ss.start));
+        if (!ss.guid.empty())
+            sessionKey = key(ss.guid);
+        else if (!ss.sourceId.empty())
+            sessionKey = s.format + "-" + key(ss.sourceId);
+        else
+            sessionKey = stableHash(ss.title + "|" + ss.room + "|" + storage::formatLocalDateTime(ss.start));
         std::string id = "session:" + eventKey + ":" + sessionKey;
         if (!sessionIds.insert(id).second) {
             report.skipped.push_back("'" + ss.title + "': the same id as an earlier session (" + id + ")");
@@ -112,8 +117,8 @@ std::vector<Json> scheduleToDocuments(const SourceSchedule& s, const ImportOptio
         if (last.empty() || endText > last) last = endText;
         Json speakerIds = Json::array();
         for (const auto& p : ss.persons) {
-            std::string speakerId = "speaker:" + eventKey + "-" +
-                                    (p.key.empty() ? key(p.name) : s.format + "-" + key(p.key));
+            std::string speakerId =
+                "speaker:" + eventKey + "-" + (p.key.empty() ? key(p.name) : s.format + "-" + key(p.key));
             ++report.speakerLinks;
             if (std::find(speakerIds.begin(), speakerIds.end(), speakerId) == speakerIds.end())
                 speakerIds.push_back(speakerId);
@@ -145,7 +150,9 @@ std::vector<Json> scheduleToDocuments(const SourceSchedule& s, const ImportOptio
         if (auto code = languageCode(ss.language); !code.empty()) doc["language"] = code;
         if (!ss.links.empty()) {
             Json links = Json::array();
-            for (const auto& l : ss.links) links.push_back({{"title", langText(l.title.empty() ? l.url : l.title, lang)}, {"url", l.url}});
+            for (const auto& l : ss.links)
+                links.push_back(
+                    {{"title", langText(l.title.empty() ? l.url : l.title, lang)}, {"url", l.url}});
             doc["links"] = links;
         }
         Json source{{"format", s.format}};
@@ -154,8 +161,10 @@ std::vector<Json> scheduleToDocuments(const SourceSchedule& s, const ImportOptio
         doc["source"] = source;
         docs.push_back(std::move(doc));
     }
-    std::string startDate = s.days.empty() ? first.substr(0, 10) : *std::min_element(s.days.begin(), s.days.end());
-    std::string endDate = s.days.empty() ? last.substr(0, 10) : *std::max_element(s.days.begin(), s.days.end());
+    std::string startDate =
+        s.days.empty() ? first.substr(0, 10) : *std::min_element(s.days.begin(), s.days.end());
+    std::string endDate =
+        s.days.empty() ? last.substr(0, 10) : *std::max_element(s.days.begin(), s.days.end());
     Json event{{"_id", eventId},
                {"type", "event"},
                {"title", langText(s.title.empty() ? eventKey : s.title, lang)},
@@ -167,7 +176,8 @@ std::vector<Json> scheduleToDocuments(const SourceSchedule& s, const ImportOptio
                {"end_date", endDate},
                {"online_url", nullptr},
                {"languages", Json::array({lang})},
-               {"links", s.url.empty() ? Json::array() : Json::array({{{"title", langText(s.url, lang)}, {"url", s.url}}})},
+               {"links", s.url.empty() ? Json::array()
+                                       : Json::array({{{"title", langText(s.url, lang)}, {"url", s.url}}})},
                {"source", {{"format", s.format}}}};
     docs.insert(docs.begin(), std::move(event));
     for (auto& [id, sp] : speakers) docs.push_back(std::move(sp));
@@ -222,11 +232,14 @@ void writeChanged(storage::Database& db, std::vector<Json> docs, ImportReport& r
     auto results = db.bulkDocs(batch, true);
     for (size_t i = 0; i < results.size() && i < batch.size(); ++i) {
         if (results[i].ok()) {
-            if (batchCreated[i]) ++batchCounts[i]->created;
-            else ++batchCounts[i]->updated;
+            if (batchCreated[i])
+                ++batchCounts[i]->created;
+            else
+                ++batchCounts[i]->updated;
         } else {
             ++batchCounts[i]->skipped;
-            report.skipped.push_back(results[i].id + ": " + results[i].error + " (" + results[i].reason + ")");
+            report.skipped.push_back(results[i].id + ": " + results[i].error + " (" + results[i].reason +
+                                     ")");
         }
     }
 }
@@ -245,7 +258,8 @@ ImportReport importBundle(storage::Store& store, std::string_view data, const Im
     size_t lineNo = 0, pos = 0;
     while (pos < data.size()) {
         size_t nl = data.find('\n', pos);
-        std::string_view line = data.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
+        std::string_view line =
+            data.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
         pos = nl == std::string_view::npos ? data.size() : nl + 1;
         ++lineNo;
         if (trim(line).empty()) continue;
@@ -266,7 +280,8 @@ ImportReport importBundle(storage::Store& store, std::string_view data, const Im
             continue;
         }
         Json body = row.value("body", Json::object());
-        for (const char* k : {"_id", "_rev", "_deleted", "_conflicts", "_revisions", "_attachments"}) body.erase(k);
+        for (const char* k : {"_id", "_rev", "_deleted", "_conflicts", "_revisions", "_attachments"})
+            body.erase(k);
         body["_id"] = id;
         perDb[databaseForType(body.value("type", ""), options.userName)].push_back(std::move(body));
     }
@@ -287,13 +302,20 @@ ImportReport importData(storage::Store& store, std::string_view data, const Impo
     }
     SourceSchedule schedule;
     switch (format) {
-        case FileFormat::Frab: schedule = parseFrabXml(data, options.timezone); break;
-        case FileFormat::C3voc: schedule = parseC3vocJson(data, options.timezone); break;
-        case FileFormat::ICalendar: schedule = parseICalendar(data, options.timezone); break;
+        case FileFormat::Frab:
+            schedule = parseFrabXml(data, options.timezone);
+            break;
+        case FileFormat::C3voc:
+            schedule = parseC3vocJson(data, options.timezone);
+            break;
+        case FileFormat::ICalendar:
+            schedule = parseICalendar(data, options.timezone);
+            break;
         default:
             requireValidUtf8(data);
-            throw FormatError("the file is not a schedule Kenes can read (Frab/Pentabarf XML, c3voc JSON, "
-                              "iCalendar .ics or a Kenes bundle)");
+            throw FormatError(
+                "the file is not a schedule Kenes can read (Frab/Pentabarf XML, c3voc JSON, "
+                "iCalendar .ics or a Kenes bundle)");
     }
     ImportReport report;
     auto docs = scheduleToDocuments(schedule, options, report);
@@ -302,7 +324,8 @@ ImportReport importData(storage::Store& store, std::string_view data, const Impo
     return report;
 }
 
-ImportReport importFile(storage::Store& store, const std::filesystem::path& path, const ImportOptions& options) {
+ImportReport importFile(storage::Store& store, const std::filesystem::path& path,
+                        const ImportOptions& options) {
     std::string data = readImportFile(path);
     return importData(store, data, options);
 }

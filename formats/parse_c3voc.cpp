@@ -31,7 +31,8 @@ SourceSchedule parseC3vocJson(std::string_view data, const std::string& zone) {
     s.url = str(root["schedule"], "base_url");
     s.timezone = !zone.empty() ? zone : str(conf, "time_zone_name");
     auto days = conf.find("days");
-    if (days == conf.end() || !days->is_array()) throw FormatError("schedule.conference.days is missing or not a list");
+    if (days == conf.end() || !days->is_array())
+        throw FormatError("schedule.conference.days is missing or not a list");
     for (const auto& day : *days) {
         if (!day.is_object()) continue;
         s.days.push_back(str(day, "date"));

@@ -37,16 +37,18 @@ std::optional<storage::LocalDateTime> eventStart(const pugi::xml_node& ev, const
 SourceSchedule parseFrabXml(std::string_view data, const std::string& zone) {
     requireValidUtf8(data);
     if (data.find("<!DOCTYPE") != std::string_view::npos || data.find("<!ENTITY") != std::string_view::npos)
-        throw FormatError("the XML file declares a DOCTYPE or entities; schedules never need them and such files "
-                          "are refused (they can pull in outside files or expand without bound)");
+        throw FormatError(
+            "the XML file declares a DOCTYPE or entities; schedules never need them and such files "
+            "are refused (they can pull in outside files or expand without bound)");
     pugi::xml_document doc;
     auto result = doc.load_buffer(data.data(), data.size(), pugi::parse_default & ~pugi::parse_doctype,
                                   pugi::encoding_utf8);
     if (!result)
-        throw FormatError(std::string("the XML file is malformed at offset ") + std::to_string(result.offset) + ": " +
-                          result.description());
+        throw FormatError(std::string("the XML file is malformed at offset ") +
+                          std::to_string(result.offset) + ": " + result.description());
     auto root = doc.child("schedule");
-    if (!root) throw FormatError("the XML file has no <schedule> element; it is not a Frab/Pentabarf schedule");
+    if (!root)
+        throw FormatError("the XML file has no <schedule> element; it is not a Frab/Pentabarf schedule");
 
     SourceSchedule s;
     s.format = "frab";

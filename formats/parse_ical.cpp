@@ -16,7 +16,9 @@ struct ComponentDeleter {
     void operator()(icalcomponent* c) const { icalcomponent_free(c); }
 };
 
-std::string cstr(const char* s) { return s ? trim(s) : std::string(); }
+std::string cstr(const char* s) {
+    return s ? trim(s) : std::string();
+}
 
 std::string xProperty(icalcomponent* cal, const char* name) {
     for (auto* p = icalcomponent_get_first_property(cal, ICAL_X_PROPERTY); p;
@@ -124,7 +126,8 @@ SourceSchedule parseICalendar(std::string_view data, const std::string& zoneOver
         if (startUtc) {
             startInstant = *startUtc;
         } else if (floating) {
-            startInstant = zone->toUtc({start.year, start.month, start.day, start.hour, start.minute, start.second});
+            startInstant =
+                zone->toUtc({start.year, start.month, start.day, start.hour, start.minute, start.second});
         } else {
             s.skipped.push_back(label + ": unknown time zone '" + tzidOf(startProp) + "'");
             continue;
@@ -134,8 +137,10 @@ SourceSchedule parseICalendar(std::string_view data, const std::string& zoneOver
             icaltimetype end = icalcomponent_get_dtend(ev);
             bool endFloating = false;
             auto e = instantOf(end, endProp, endFloating);
-            if (e) endInstant = *e;
-            else if (endFloating) endInstant = zone->toUtc({end.year, end.month, end.day, end.hour, end.minute, end.second});
+            if (e)
+                endInstant = *e;
+            else if (endFloating)
+                endInstant = zone->toUtc({end.year, end.month, end.day, end.hour, end.minute, end.second});
         } else if (icalcomponent_get_first_property(ev, ICAL_DURATION_PROPERTY)) {
             endInstant = startInstant + icaldurationtype_as_int(icalcomponent_get_duration(ev));
         }
@@ -151,7 +156,8 @@ SourceSchedule parseICalendar(std::string_view data, const std::string& zoneOver
         ss.durationSeconds = endInstant - startInstant;
         ss.room = cstr(icalcomponent_get_location(ev));
         ss.description = cstr(icalcomponent_get_description(ev));
-        if (auto* p = icalcomponent_get_first_property(ev, ICAL_URL_PROPERTY)) ss.url = cstr(icalproperty_get_url(p));
+        if (auto* p = icalcomponent_get_first_property(ev, ICAL_URL_PROPERTY))
+            ss.url = cstr(icalproperty_get_url(p));
         if (auto* p = icalcomponent_get_first_property(ev, ICAL_CATEGORIES_PROPERTY))
             ss.track = cstr(icalproperty_get_categories(p));
         ss.cancelled = icalcomponent_get_status(ev) == ICAL_STATUS_CANCELLED;

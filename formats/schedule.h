@@ -59,7 +59,7 @@ struct SourceSession {
 struct SourceSchedule {
     std::string format;  // "frab", "c3voc", "ical"
     std::string title, subtitle, acronym, venue, city, url;
-    std::string timezone;  // IANA name ("" when the file names none)
+    std::string timezone;            // IANA name ("" when the file names none)
     std::vector<std::string> days;   // "YYYY-MM-DD" as the file lists them (may be empty for .ics)
     std::vector<std::string> rooms;  // distinct room names, in order of appearance
     std::vector<SourceSession> sessions;
@@ -112,7 +112,8 @@ std::vector<Json> scheduleToDocuments(const SourceSchedule& schedule, const Impo
 // Reads, detects, parses and writes `path` into the store: schedules into `events` (created if
 // needed), bundle documents into the database their type belongs to. One bulkDocs batch per
 // database; a document whose content equals the current winner is left alone.
-ImportReport importFile(storage::Store& store, const std::filesystem::path& path, const ImportOptions& options);
+ImportReport importFile(storage::Store& store, const std::filesystem::path& path,
+                        const ImportOptions& options);
 ImportReport importData(storage::Store& store, std::string_view data, const ImportOptions& options);
 
 // Stable key helpers ([a-z0-9-]).

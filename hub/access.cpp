@@ -15,7 +15,8 @@ std::string SessionTable::create(const std::string& userName) {
     std::string token(b64);
     auto now = std::chrono::steady_clock::now();
     std::lock_guard lock(m_mutex);
-    if (m_sessions.size() > 100000) std::erase_if(m_sessions, [&](const auto& kv) { return kv.second.expires < now; });
+    if (m_sessions.size() > 100000)
+        std::erase_if(m_sessions, [&](const auto& kv) { return kv.second.expires < now; });
     m_sessions[token] = Entry{userName, now + m_lifetime};
     return token;
 }
@@ -60,7 +61,8 @@ void LoginThrottle::failed(const std::string& user, const std::string& address) 
     auto now = std::chrono::steady_clock::now();
     std::lock_guard lock(m_mutex);
     if (m_entries.size() > 100000)
-        std::erase_if(m_entries, [&](const auto& kv) { return now - kv.second.last > std::chrono::minutes(10); });
+        std::erase_if(m_entries,
+                      [&](const auto& kv) { return now - kv.second.last > std::chrono::minutes(10); });
     for (const auto& key : {"u:" + user, "a:" + address}) {
         Entry& e = m_entries[key];
         if (now - e.last > std::chrono::minutes(10)) e.failures = 0;
@@ -96,13 +98,16 @@ bool emptyGroup(const storage::Json& group) {
 }
 }  // namespace
 
-Access databaseAccess(const std::optional<Account>& user, const std::string& database, const storage::Json& security) {
+Access databaseAccess(const std::optional<Account>& user, const std::string& database,
+                      const storage::Json& security) {
     if (!user || database == AccountStore::kDatabase) return Access::None;
     if (database.rfind("userdb-", 0) == 0)
         return database == storage::userDatabaseName(user->name) ? Access::Admin : Access::None;
     if (user->role == Role::Organizer) return Access::Admin;
-    storage::Json admins = security.is_object() ? security.value("admins", storage::Json::object()) : storage::Json();
-    storage::Json members = security.is_object() ? security.value("members", storage::Json::object()) : storage::Json();
+    storage::Json admins =
+        security.is_object() ? security.value("admins", storage::Json::object()) : storage::Json();
+    storage::Json members =
+        security.is_object() ? security.value("members", storage::Json::object()) : storage::Json();
     if (listed(admins, *user)) return Access::Write;
     if (emptyGroup(members)) return Access::Read;
     if (!listed(members, *user)) return Access::None;

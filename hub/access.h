@@ -59,6 +59,7 @@ enum class Access { None = 0, Read = 1, Write = 2, Admin = 3 };
 // never served; organisers administer every other database; `_security.admins` (names/roles) may
 // write; `_security.members` lists readers (an empty list: every account reads); `library` and
 // `events` are written by organisers and admins only, other databases also by listed members.
-Access databaseAccess(const std::optional<Account>& user, const std::string& database, const storage::Json& security);
+Access databaseAccess(const std::optional<Account>& user, const std::string& database,
+                      const storage::Json& security);
 
 }  // namespace kenes::hub

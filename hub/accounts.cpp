@@ -22,11 +22,14 @@ std::string toHex(const unsigned char* p, size_t n) {
 }
 
 void ensureSodium() {
-    if (sodium_init() < 0) throw storage::StoreError(500, "internal_error", "libsodium could not be initialised.");
+    if (sodium_init() < 0)
+        throw storage::StoreError(500, "internal_error", "libsodium could not be initialised.");
 }
 }  // namespace
 
-const char* roleName(Role role) { return role == Role::Organizer ? "organizer" : "participant"; }
+const char* roleName(Role role) {
+    return role == Role::Organizer ? "organizer" : "participant";
+}
 
 std::optional<Role> parseRole(const std::string& name) {
     if (name == "organizer" || name == "organiser") return Role::Organizer;
@@ -77,7 +80,8 @@ void AccountStore::add(const std::string& name, Role role, const std::string& pa
     try {
         m_db->put(doc);  // 409 when a live account of that name exists
     } catch (const storage::StoreError& e) {
-        if (e.status() == 409) throw storage::StoreError(409, "conflict", "An account named '" + name + "' already exists.");
+        if (e.status() == 409)
+            throw storage::StoreError(409, "conflict", "An account named '" + name + "' already exists.");
         throw;
     }
     auto userDb = m_store.database(storage::userDatabaseName(name), true);
@@ -92,7 +96,8 @@ void AccountStore::remove(const std::string& name) {
     try {
         doc = m_db->get(kPrefix + name);
     } catch (const storage::StoreError& e) {
-        if (e.status() == 404) throw storage::StoreError(404, "not_found", "There is no account named '" + name + "'.");
+        if (e.status() == 404)
+            throw storage::StoreError(404, "not_found", "There is no account named '" + name + "'.");
         throw;
     }
     m_db->remove(kPrefix + name, doc["_rev"].get<std::string>());
@@ -169,7 +174,8 @@ std::optional<Account> AccountStore::verify(const std::string& name, const std::
         std::lock_guard lock(m_mutex);
         Cached& c = m_cache[name];
         for (const auto& v : c.verifiedDigests)
-            if (v.size() == dig.size() && sodium_memcmp(v.data(), dig.data(), dig.size()) == 0) return account;
+            if (v.size() == dig.size() && sodium_memcmp(v.data(), dig.data(), dig.size()) == 0)
+                return account;
         hash = c.hash;
     }
     if (hash.empty()) return std::nullopt;
@@ -179,7 +185,8 @@ std::optional<Account> AccountStore::verify(const std::string& name, const std::
         std::lock_guard lock(m_mutex);
         Cached& c = m_cache[name];
         for (const auto& v : c.verifiedDigests)
-            if (c.hash == hash && v.size() == dig.size() && sodium_memcmp(v.data(), dig.data(), dig.size()) == 0) {
+            if (c.hash == hash && v.size() == dig.size() &&
+                sodium_memcmp(v.data(), dig.data(), dig.size()) == 0) {
                 m_hashSlots.release();
                 return account;
             }

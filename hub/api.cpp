@@ -31,8 +31,8 @@ std::optional<std::pair<std::string, std::string>> basicCredentials(const std::s
     std::string b64 = header.substr(6);
     std::string bin(b64.size(), '\0');
     size_t len = 0;
-    if (sodium_base642bin(reinterpret_cast<unsigned char*>(bin.data()), bin.size(), b64.c_str(), b64.size(), " \t",
-                          &len, nullptr, sodium_base64_VARIANT_ORIGINAL) != 0)
+    if (sodium_base642bin(reinterpret_cast<unsigned char*>(bin.data()), bin.size(), b64.c_str(), b64.size(),
+                          " \t", &len, nullptr, sodium_base64_VARIANT_ORIGINAL) != 0)
         return std::nullopt;
     bin.resize(len);
     auto colon = bin.find(':');
@@ -52,8 +52,8 @@ HttpError methodNotAllowed(const std::string& allowed) {
     return HttpError{405, "method_not_allowed", "Only " + allowed + " allowed"};
 }
 
-Api::Api(storage::Store& store, AccountStore& accounts, const std::atomic<bool>& stopping, size_t longpollSlots,
-         bool secureCookies)
+Api::Api(storage::Store& store, AccountStore& accounts, const std::atomic<bool>& stopping,
+         size_t longpollSlots, bool secureCookies)
     : m_store(store),
       m_accounts(accounts),
       m_stopping(stopping),
@@ -75,7 +75,8 @@ void Api::sendError(httplib::Response& res, int status, const std::string& error
 void Api::handle(Call& call) {
     try {
         if (call.req.headers.size() > 100) {
-            sendError(call.res, 431, "request_header_fields_too_large", "The request has too many header fields.");
+            sendError(call.res, 431, "request_header_fields_too_large",
+                      "The request has too many header fields.");
             return;
         }
         call.target = parseTarget(call.req.target);
@@ -97,7 +98,8 @@ void Api::authenticate(Call& call) {
     std::string auth = call.req.get_header_value("Authorization");
     if (!auth.empty()) {
         auto creds = basicCredentials(auth);
-        if (!creds) throw HttpError{401, "unauthorized", "Malformed Authorization header; only Basic is supported."};
+        if (!creds)
+            throw HttpError{401, "unauthorized", "Malformed Authorization header; only Basic is supported."};
         if (int wait = m_throttle.retryAfter(creds->first, call.req.remote_addr); wait > 0) {
             call.res.set_header("Retry-After", std::to_string(wait));
             throw HttpError{429, "too_many_requests",
@@ -170,13 +172,18 @@ void Api::route(Call& call) {
         }
         return sendJson(call.res, 200, Json{{"uuids", uuids}});
     }
-    if (seg[0][0] == '_') throw HttpError{400, "illegal_database_name", "Name: '" + seg[0] + "'. Only lowercase characters (a-z), digits (0-9), and any of the characters _, $, (, ), +, -, and / are allowed. Must begin with a letter."};
+    if (seg[0][0] == '_')
+        throw HttpError{400, "illegal_database_name",
+                        "Name: '" + seg[0] +
+                            "'. Only lowercase characters (a-z), digits (0-9), and any of the characters _, "
+                            "$, (, ), +, -, and / are allowed. Must begin with a letter."};
     const std::string& name = seg[0];
     if (!storage::isValidDatabaseName(name))
-        throw HttpError{400, "illegal_database_name",
-                        "Name: '" + (isValidUtf8(name) ? name : std::string("(invalid UTF-8)")) +
-                            "'. Only lowercase characters (a-z), digits (0-9), and any of the characters _, $, "
-                            "(, ), +, -, and / are allowed. Must begin with a letter."};
+        throw HttpError{
+            400, "illegal_database_name",
+            "Name: '" + (isValidUtf8(name) ? name : std::string("(invalid UTF-8)")) +
+                "'. Only lowercase characters (a-z), digits (0-9), and any of the characters _, $, "
+                "(, ), +, -, and / are allowed. Must begin with a letter."};
     if (seg.size() == 1) return database(call, name);
 
     auto db = open(name);
@@ -299,7 +306,8 @@ void Api::session(Call& call) {
     if (method == "DELETE") {
         std::string token = cookieValue(call.req.get_header_value("Cookie"), "AuthSession");
         if (!token.empty()) m_sessions.erase(token);
-        call.res.set_header("Set-Cookie", "AuthSession=; Version=1; Path=/; Max-Age=0; HttpOnly; SameSite=Lax" + secure);
+        call.res.set_header("Set-Cookie",
+                            "AuthSession=; Version=1; Path=/; Max-Age=0; HttpOnly; SameSite=Lax" + secure);
         return sendJson(call.res, 200, Json{{"ok", true}});
     }
     if (method != "POST") throw methodNotAllowed("GET,HEAD,POST,DELETE");
@@ -330,8 +338,8 @@ void Api::session(Call& call) {
     call.user = account;
     std::string token = m_sessions.create(account->name);
     call.res.set_header("Set-Cookie", "AuthSession=" + token + "; Version=1; Path=/; Max-Age=" +
-                                          std::to_string(m_sessions.lifetime().count()) + "; HttpOnly; SameSite=Lax" +
-                                          secure);
+                                          std::to_string(m_sessions.lifetime().count()) +
+                                          "; HttpOnly; SameSite=Lax" + secure);
     Json ctx = userCtx(account);
     sendJson(call.res, 200, Json{{"ok", true}, {"name", ctx["name"]}, {"roles", ctx["roles"]}});
 }
@@ -341,7 +349,8 @@ void Api::database(Call& call, const std::string& name) {
     bool privateName = name == AccountStore::kDatabase || name.rfind("userdb-", 0) == 0;
     if (method == "PUT" || method == "DELETE") {
         if (privateName)
-            throw HttpError{403, "forbidden", "Account databases are created and removed with `kenes hub user`."};
+            throw HttpError{403, "forbidden",
+                            "Account databases are created and removed with `kenes hub user`."};
         if (!call.user || call.user->role != Role::Organizer)
             throw HttpError{403, "forbidden", "You are not a server admin."};
         if (method == "PUT") {
@@ -349,7 +358,8 @@ void Api::database(Call& call, const std::string& name) {
                 m_store.createDatabase(name);
             } catch (const StoreError& e) {
                 if (e.status() == 412)
-                    throw HttpError{412, "file_exists", "The database could not be created, the file already exists."};
+                    throw HttpError{412, "file_exists",
+                                    "The database could not be created, the file already exists."};
                 throw;
             }
             call.res.set_header("Location", "/" + percentEncode(name));
@@ -380,7 +390,8 @@ void Api::database(Call& call, const std::string& name) {
         require(call, name, *db, Access::Write);
         Json doc = parseBody(call.req.body);
         if (!doc.is_object()) throw HttpError{400, "bad_request", "Document must be a JSON object"};
-        if (doc.contains("_id") && doc["_id"].is_string() && doc["_id"].get<std::string>().rfind("_design/", 0) == 0)
+        if (doc.contains("_id") && doc["_id"].is_string() &&
+            doc["_id"].get<std::string>().rfind("_design/", 0) == 0)
             require(call, name, *db, Access::Admin);
         storage::PutResult r = doc.contains("_id") ? db->put(doc) : db->post(doc);
         call.res.set_header("Location", "/" + percentEncode(name) + "/" + percentEncode(r.id));
@@ -403,10 +414,12 @@ void Api::security(Call& call, const std::string& name, storage::Database& db) {
     for (const char* group : {"admins", "members"}) {
         if (!body.contains(group)) continue;
         const Json& g = body[group];
-        if (!g.is_object()) throw HttpError{400, "bad_request", std::string("`") + group + "` must be an object."};
+        if (!g.is_object())
+            throw HttpError{400, "bad_request", std::string("`") + group + "` must be an object."};
         for (const char* list : {"names", "roles"})
             if (g.contains(list) && !g[list].is_array())
-                throw HttpError{400, "bad_request", std::string("`") + group + "." + list + "` must be an array."};
+                throw HttpError{400, "bad_request",
+                                std::string("`") + group + "." + list + "` must be an array."};
     }
     db.setSecurity(body);
     sendJson(call.res, 200, Json{{"ok", true}});

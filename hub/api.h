@@ -31,14 +31,15 @@ struct Call {
 
 class Api {
 public:
-    Api(storage::Store& store, AccountStore& accounts, const std::atomic<bool>& stopping, size_t longpollSlots,
-        bool secureCookies);
+    Api(storage::Store& store, AccountStore& accounts, const std::atomic<bool>& stopping,
+        size_t longpollSlots, bool secureCookies);
 
     // Authenticates, routes and answers. Never throws.
     void handle(Call& call);
 
     static void sendJson(httplib::Response& res, int status, const Json& body);
-    static void sendError(httplib::Response& res, int status, const std::string& error, const std::string& reason);
+    static void sendError(httplib::Response& res, int status, const std::string& error,
+                          const std::string& reason);
 
 private:
     void authenticate(Call& call);

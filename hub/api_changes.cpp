@@ -17,7 +17,8 @@ uint64_t parseSince(const std::string& s, storage::Database& db) {
     uint64_t v = 0;
     size_t i = 0;
     std::string text = s;
-    if (!text.empty() && text.front() == '"' && text.back() == '"' && text.size() >= 2) text = text.substr(1, text.size() - 2);
+    if (!text.empty() && text.front() == '"' && text.back() == '"' && text.size() >= 2)
+        text = text.substr(1, text.size() - 2);
     for (; i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])); ++i) {
         if (v > (UINT64_MAX - 9) / 10) break;
         v = v * 10 + static_cast<uint64_t>(text[i] - '0');
@@ -54,7 +55,8 @@ std::string render(const storage::ChangesResult& r) {
         }
         out += '}';
     }
-    out += "],\"last_seq\":" + std::to_string(r.lastSeq) + ",\"pending\":" + std::to_string(r.pending) + "}\n";
+    out +=
+        "],\"last_seq\":" + std::to_string(r.lastSeq) + ",\"pending\":" + std::to_string(r.pending) + "}\n";
     return out;
 }
 
@@ -93,8 +95,10 @@ void Api::changes(Call& call, const std::shared_ptr<storage::Database>& db) {
         if (q.at("filter") != "_doc_ids")
             throw HttpError{400, "bad_request", "Only filter=_doc_ids is supported by this server."};
         Json ids;
-        if (body.is_object() && body.contains("doc_ids")) ids = body["doc_ids"];
-        else if (auto j = queryJson(q, "doc_ids")) ids = *j;
+        if (body.is_object() && body.contains("doc_ids"))
+            ids = body["doc_ids"];
+        else if (auto j = queryJson(q, "doc_ids"))
+            ids = *j;
         if (!ids.is_array()) throw HttpError{400, "bad_request", "filter=_doc_ids needs a `doc_ids` array."};
         std::vector<std::string> list;
         for (const auto& id : ids) {
@@ -117,8 +121,10 @@ void Api::changes(Call& call, const std::shared_ptr<storage::Database>& db) {
     if (auto t = queryUint(q, "timeout")) timeout = std::min(kMaxTimeout, std::chrono::milliseconds(*t));
     std::chrono::milliseconds heartbeat{0};
     if (q.count("heartbeat")) {
-        if (q.at("heartbeat") == "true") heartbeat = std::chrono::milliseconds(60000);
-        else if (auto h = queryUint(q, "heartbeat")) heartbeat = std::chrono::milliseconds(std::max<uint64_t>(*h, 100));
+        if (q.at("heartbeat") == "true")
+            heartbeat = std::chrono::milliseconds(60000);
+        else if (auto h = queryUint(q, "heartbeat"))
+            heartbeat = std::chrono::milliseconds(std::max<uint64_t>(*h, 100));
     }
     if (++m_longpolls > m_longpollSlots) {
         --m_longpolls;
@@ -129,33 +135,33 @@ void Api::changes(Call& call, const std::shared_ptr<storage::Database>& db) {
     auto guard = std::make_shared<SlotGuard>(m_longpolls);
     const std::atomic<bool>* stopping = &m_stopping;
     call.res.status = 200;
-    call.res.set_chunked_content_provider(
-        "application/json", [db, options, timeout, heartbeat, guard, stopping](size_t, httplib::DataSink& sink) {
-            auto start = Clock::now();
-            auto deadline = start + timeout;
-            auto nextBeat = start + heartbeat;
-            while (!stopping->load()) {
-                auto now = Clock::now();
-                if (now >= deadline) break;
-                auto until = std::min(deadline, now + kSlice);
-                if (heartbeat.count() > 0) until = std::min(until, nextBeat);
-                auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(until - now);
-                if (db->waitForChange(options.since, std::max(wait, std::chrono::milliseconds(1)))) break;
-                if (heartbeat.count() > 0 && Clock::now() >= nextBeat) {
-                    if (!sink.is_writable() || !sink.write("\n", 1)) return false;
-                    nextBeat += heartbeat;
-                }
+    call.res.set_chunked_content_provider("application/json", [db, options, timeout, heartbeat, guard,
+                                                               stopping](size_t, httplib::DataSink& sink) {
+        auto start = Clock::now();
+        auto deadline = start + timeout;
+        auto nextBeat = start + heartbeat;
+        while (!stopping->load()) {
+            auto now = Clock::now();
+            if (now >= deadline) break;
+            auto until = std::min(deadline, now + kSlice);
+            if (heartbeat.count() > 0) until = std::min(until, nextBeat);
+            auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(until - now);
+            if (db->waitForChange(options.since, std::max(wait, std::chrono::milliseconds(1)))) break;
+            if (heartbeat.count() > 0 && Clock::now() >= nextBeat) {
+                if (!sink.is_writable() || !sink.write("\n", 1)) return false;
+                nextBeat += heartbeat;
             }
-            std::string out;
-            try {
-                out = render(db->changes(options));
-            } catch (const storage::StoreError&) {
-                return false;  // the database went away while waiting
-            }
-            if (!sink.write(out.data(), out.size())) return false;
-            sink.done();
-            return true;
-        });
+        }
+        std::string out;
+        try {
+            out = render(db->changes(options));
+        } catch (const storage::StoreError&) {
+            return false;  // the database went away while waiting
+        }
+        if (!sink.write(out.data(), out.size())) return false;
+        sink.done();
+        return true;
+    });
 }
 
 }  // namespace kenes::hub

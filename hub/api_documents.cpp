@@ -8,11 +8,13 @@ namespace kenes::hub {
 
 namespace {
 std::string keyString(const Json& j, const char* what) {
-    if (!j.is_string()) throw HttpError{400, "bad_request", std::string("`") + what + "` must be a string (document id)."};
+    if (!j.is_string())
+        throw HttpError{400, "bad_request", std::string("`") + what + "` must be a string (document id)."};
     return j.get<std::string>();
 }
 
-std::optional<Json> firstJson(const std::map<std::string, std::string>& q, std::initializer_list<const char*> names) {
+std::optional<Json> firstJson(const std::map<std::string, std::string>& q,
+                              std::initializer_list<const char*> names) {
     for (const char* n : names)
         if (auto j = queryJson(q, n)) return j;
     return std::nullopt;
@@ -78,7 +80,8 @@ void Api::revsDiff(Call& call, storage::Database& db) {
     if (!body.is_object()) throw HttpError{400, "bad_request", "Request body must be a JSON object"};
     storage::RevsDiffRequest request;
     for (const auto& [id, revs] : body.items()) {
-        if (!revs.is_array()) throw HttpError{400, "bad_request", "Each `_revs_diff` entry must be an array of revisions."};
+        if (!revs.is_array())
+            throw HttpError{400, "bad_request", "Each `_revs_diff` entry must be an array of revisions."};
         auto& list = request[id];
         for (const auto& r : revs) list.push_back(keyString(r, "rev"));
     }
@@ -98,7 +101,8 @@ void Api::bulkGet(Call& call, storage::Database& db) {
         throw HttpError{400, "bad_request", "Missing JSON list of 'docs'."};
     std::vector<storage::BulkGetRequest> request;
     for (const auto& d : body["docs"]) {
-        if (!d.is_object() || !d.contains("id")) throw HttpError{400, "bad_request", "Each entry of `docs` needs an `id`."};
+        if (!d.is_object() || !d.contains("id"))
+            throw HttpError{400, "bad_request", "Each entry of `docs` needs an `id`."};
         storage::BulkGetRequest r;
         r.id = keyString(d["id"], "id");
         if (d.contains("rev") && !d["rev"].is_null()) r.rev = keyString(d["rev"], "rev");
@@ -138,14 +142,16 @@ void Api::bulkDocs(Call& call, storage::Database& db) {
         throw HttpError{400, "bad_request", "POST body must include `docs` parameter."};
     bool newEdits = true;
     if (body.contains("new_edits")) {
-        if (!body["new_edits"].is_boolean()) throw HttpError{400, "bad_request", "`new_edits` must be a boolean."};
+        if (!body["new_edits"].is_boolean())
+            throw HttpError{400, "bad_request", "`new_edits` must be a boolean."};
         newEdits = body["new_edits"].get<bool>();
     }
     std::vector<Json> docs;
     docs.reserve(body["docs"].size());
     for (auto& d : body["docs"]) {
         if (!d.is_object()) throw HttpError{400, "bad_request", "Document must be a JSON object"};
-        if (d.contains("_id") && d["_id"].is_string() && d["_id"].get<std::string>().rfind("_design/", 0) == 0 &&
+        if (d.contains("_id") && d["_id"].is_string() &&
+            d["_id"].get<std::string>().rfind("_design/", 0) == 0 &&
             databaseAccess(call.user, call.target.segments[0], db.security()) < Access::Admin)
             throw HttpError{403, "forbidden", "Only database admins may write design documents."};
         docs.push_back(std::move(d));
@@ -168,7 +174,8 @@ void Api::openRevs(Call& call, storage::Database& db, const std::string& id) {
     std::optional<std::vector<std::string>> revs;
     if (q.at("open_revs") != "all") {
         auto j = queryJson(q, "open_revs");
-        if (!j || !j->is_array()) throw HttpError{400, "bad_request", "`open_revs` must be \"all\" or a JSON array of revisions."};
+        if (!j || !j->is_array())
+            throw HttpError{400, "bad_request", "`open_revs` must be \"all\" or a JSON array of revisions."};
         std::vector<std::string> list;
         for (const auto& r : *j) list.push_back(keyString(r, "open_revs"));
         revs = std::move(list);
@@ -199,8 +206,10 @@ void Api::openRevs(Call& call, storage::Database& db, const std::string& id) {
     }
     Json out = Json::array();
     for (const auto& r : results) {
-        if (r.missing()) out.push_back(Json{{"missing", r.rev}});
-        else out.push_back(Json{{"ok", *r.doc}});
+        if (r.missing())
+            out.push_back(Json{{"missing", r.rev}});
+        else
+            out.push_back(Json{{"ok", *r.doc}});
     }
     sendJson(call.res, 200, out);
 }
@@ -232,7 +241,8 @@ void Api::document(Call& call, storage::Database& db, const std::string& id, Acc
         if (!queryBool(q, "new_edits", true)) {
             if (!doc.contains("_rev")) throw HttpError{400, "bad_request", "new_edits=false needs a `_rev`."};
             auto rows = db.bulkDocs({doc}, false);
-            if (!rows.empty() && !rows[0].ok()) throw HttpError{rows[0].error == "forbidden" ? 403 : 400, rows[0].error, rows[0].reason};
+            if (!rows.empty() && !rows[0].ok())
+                throw HttpError{rows[0].error == "forbidden" ? 403 : 400, rows[0].error, rows[0].reason};
             return sendJson(call.res, 201, Json{{"ok", true}, {"id", id}, {"rev", doc["_rev"]}});
         }
         auto r = db.put(doc);

@@ -95,16 +95,19 @@ Target parseTarget(const std::string& target) {
     }
     if (auto h = path.find('#'); h != std::string::npos) path.resize(h);
     t.rawPath = path;
-    if (path.empty() || path[0] != '/') throw HttpError{400, "bad_request", "The request path must start with '/'."};
+    if (path.empty() || path[0] != '/')
+        throw HttpError{400, "bad_request", "The request path must start with '/'."};
     size_t pos = 1;
     while (pos <= path.size()) {
         size_t next = path.find('/', pos);
         if (next == std::string::npos) next = path.size();
         std::string raw = path.substr(pos, next - pos);
-        if (raw == "." || raw == "..") throw HttpError{400, "bad_request", "Path segments '.' and '..' are not allowed."};
+        if (raw == "." || raw == "..")
+            throw HttpError{400, "bad_request", "Path segments '.' and '..' are not allowed."};
         if (!raw.empty()) {
             auto decoded = percentDecode(raw, false);
-            if (!decoded) throw HttpError{400, "bad_request", "The request path has a malformed percent escape."};
+            if (!decoded)
+                throw HttpError{400, "bad_request", "The request path has a malformed percent escape."};
             for (unsigned char c : *decoded)
                 if (c < 0x20 || c == 0x7F)
                     throw HttpError{400, "bad_request", "The request path contains control characters."};
@@ -125,7 +128,8 @@ Target parseTarget(const std::string& target) {
             v = pair.substr(eq + 1);
         }
         auto dk = percentDecode(k, true), dv = percentDecode(v, true);
-        if (!dk || !dv) throw HttpError{400, "bad_request", "The query string has a malformed percent escape."};
+        if (!dk || !dv)
+            throw HttpError{400, "bad_request", "The query string has a malformed percent escape."};
         t.query[*dk] = *dv;
     }
     return t;
@@ -161,12 +165,15 @@ std::optional<Json> queryJson(const std::map<std::string, std::string>& q, const
 }
 
 Json parseBody(const std::string& body) {
-    if (body.empty()) throw HttpError{400, "bad_request", "The request body is empty; a JSON body is required."};
+    if (body.empty())
+        throw HttpError{400, "bad_request", "The request body is empty; a JSON body is required."};
     auto j = Json::parse(body, nullptr, false);
     if (j.is_discarded()) throw HttpError{400, "bad_request", "invalid UTF-8 JSON"};
     return j;
 }
 
-std::string dumpJson(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
+std::string dumpJson(const Json& j) {
+    return j.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
 
 }  // namespace kenes::hub

@@ -41,14 +41,22 @@ std::string printable(const std::string& s) {
 
 const char* errorName(int status) {
     switch (status) {
-        case 400: return "bad_request";
-        case 404: return "not_found";
-        case 405: return "method_not_allowed";
-        case 408: return "request_timeout";
-        case 413: return "too_large";
-        case 414: return "uri_too_long";
-        case 431: return "request_header_fields_too_large";
-        default: return status >= 500 ? "internal_error" : "bad_request";
+        case 400:
+            return "bad_request";
+        case 404:
+            return "not_found";
+        case 405:
+            return "method_not_allowed";
+        case 408:
+            return "request_timeout";
+        case 413:
+            return "too_large";
+        case 414:
+            return "uri_too_long";
+        case 431:
+            return "request_header_fields_too_large";
+        default:
+            return status >= 500 ? "internal_error" : "bad_request";
     }
 }
 }  // namespace
@@ -64,7 +72,8 @@ struct HubServer::Impl {
     std::unique_ptr<httplib::Server> server;
     int port = 0;
 
-    Impl(storage::Store& s, HubOptions o, std::ostream& l) : store(s), options(std::move(o)), log(l), accounts(s) {}
+    Impl(storage::Store& s, HubOptions o, std::ostream& l)
+        : store(s), options(std::move(o)), log(l), accounts(s) {}
 };
 
 HubServer::HubServer(storage::Store& store, HubOptions options, std::ostream& log)
@@ -76,8 +85,8 @@ HubServer::HubServer(storage::Store& store, HubOptions options, std::ostream& lo
             throw std::runtime_error("TLS needs both --tls-cert and --tls-key.");
         auto ssl = std::make_unique<httplib::SSLServer>(d.options.tlsCert.c_str(), d.options.tlsKey.c_str());
         if (!ssl->is_valid())
-            throw std::runtime_error("The TLS certificate or key could not be loaded (" + d.options.tlsCert + ", " +
-                                     d.options.tlsKey + ").");
+            throw std::runtime_error("The TLS certificate or key could not be loaded (" + d.options.tlsCert +
+                                     ", " + d.options.tlsKey + ").");
         d.server = std::move(ssl);
     } else {
         d.server = std::make_unique<httplib::Server>();
@@ -169,15 +178,16 @@ HubServer::HubServer(storage::Store& store, HubOptions options, std::ostream& lo
     svr.Delete(any, withBody);
     svr.Patch(any, withBody);
     svr.Options(any, handler);
-    svr.set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
-        if (res.body.empty()) {
-            int status = res.status;
-            std::string reason = status == 413 ? "The request body is larger than the hub accepts."
-                                               : "The request could not be understood.";
-            Api::sendError(res, status, errorName(status), reason);
-        }
-        return httplib::Server::HandlerResponse::Handled;
-    }));
+    svr.set_error_handler(
+        httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
+            if (res.body.empty()) {
+                int status = res.status;
+                std::string reason = status == 413 ? "The request body is larger than the hub accepts."
+                                                   : "The request could not be understood.";
+                Api::sendError(res, status, errorName(status), reason);
+            }
+            return httplib::Server::HandlerResponse::Handled;
+        }));
     svr.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
         Api::sendError(res, 500, "internal_error", "The hub failed to answer this request; see its log.");
     });
@@ -188,9 +198,10 @@ HubServer::HubServer(storage::Store& store, HubOptions options, std::ostream& lo
                                        std::chrono::steady_clock::now() - t_log.start)
                                        .count());
         std::string path = req.target.substr(0, req.target.find('?'));
-        std::string line = printable(req.method) + " " + printable(path) + " " + std::to_string(res.status) + " " +
-                           (ms >= 0 ? std::to_string(ms) + "ms" : std::string("-")) + " " +
-                           (t_log.user.empty() ? std::string("-") : printable(t_log.user)) + " " + req.remote_addr;
+        std::string line = printable(req.method) + " " + printable(path) + " " + std::to_string(res.status) +
+                           " " + (ms >= 0 ? std::to_string(ms) + "ms" : std::string("-")) + " " +
+                           (t_log.user.empty() ? std::string("-") : printable(t_log.user)) + " " +
+                           req.remote_addr;
         t_log.started = false;
         t_log.user.clear();
         std::lock_guard lock(impl->logMutex);
@@ -199,22 +210,28 @@ HubServer::HubServer(storage::Store& store, HubOptions options, std::ostream& lo
     });
 }
 
-HubServer::~HubServer() { stop(); }
+HubServer::~HubServer() {
+    stop();
+}
 
 void HubServer::bind() {
     Impl& d = *m_impl;
     if (d.options.port == 0) {
         d.port = d.server->bind_to_any_port(d.options.bind);
-        if (d.port <= 0) throw std::runtime_error("Could not listen on " + d.options.bind + " (no free port?).");
+        if (d.port <= 0)
+            throw std::runtime_error("Could not listen on " + d.options.bind + " (no free port?).");
     } else {
         if (!d.server->bind_to_port(d.options.bind, d.options.port))
-            throw std::runtime_error("Could not listen on " + d.options.bind + ":" + std::to_string(d.options.port) +
-                                     " — is another program using that port, or is the address not on this machine?");
+            throw std::runtime_error(
+                "Could not listen on " + d.options.bind + ":" + std::to_string(d.options.port) +
+                " — is another program using that port, or is the address not on this machine?");
         d.port = d.options.port;
     }
 }
 
-int HubServer::port() const { return m_impl->port; }
+int HubServer::port() const {
+    return m_impl->port;
+}
 
 std::string HubServer::url() const {
     bool tls = !m_impl->options.tlsCert.empty();
@@ -223,7 +240,9 @@ std::string HubServer::url() const {
     return std::string(tls ? "https://" : "http://") + host + ":" + std::to_string(m_impl->port);
 }
 
-void HubServer::run() { m_impl->server->listen_after_bind(); }
+void HubServer::run() {
+    m_impl->server->listen_after_bind();
+}
 
 void HubServer::stop() {
     m_impl->stopping = true;

@@ -16,12 +16,12 @@ namespace kenes::hub {
 
 struct HubOptions {
     std::string bind = "127.0.0.1";
-    int port = 5984;  // 0: any free port
+    int port = 5984;      // 0: any free port
     std::string tlsCert;  // both set: HTTPS
     std::string tlsKey;
-    size_t threads = 256;                    // worker threads (one per open connection)
-    size_t maxBodyBytes = 64ull << 20;       // larger bodies get 413
-    size_t maxHeaders = 100;                 // more header fields get 431
+    size_t threads = 256;               // worker threads (one per open connection)
+    size_t maxBodyBytes = 64ull << 20;  // larger bodies get 413
+    size_t maxHeaders = 100;            // more header fields get 431
 };
 
 class HubServer {

@@ -36,7 +36,8 @@ std::shared_ptr<const TimeZone> zoneOrUtc(const std::string& name, bool& known) 
 }
 
 constexpr const char* kSessionColumns =
-    "s.db, s.id, s.event, s.start_local, s.end_local, s.room, s.title, s.abstract, s.kind, s.track, s.language, "
+    "s.db, s.id, s.event, s.start_local, s.end_local, s.room, s.title, s.abstract, s.kind, s.track, "
+    "s.language, "
     "s.cancelled, s.url";
 
 }  // namespace
@@ -140,13 +141,16 @@ public:
     void fillDetails(ModelSql& sql, SessionInfo& s, const std::string& lang) const {
         {
             auto sp = sql.prepare(
-                "SELECT ss.speaker, p.name, p.role, p.organisation, p.country, p.bio FROM proj_session_speakers ss "
-                "LEFT JOIN proj_speakers p ON p.db=ss.db AND p.id=ss.speaker WHERE ss.db=?1 AND ss.session=?2 "
+                "SELECT ss.speaker, p.name, p.role, p.organisation, p.country, p.bio FROM "
+                "proj_session_speakers ss "
+                "LEFT JOIN proj_speakers p ON p.db=ss.db AND p.id=ss.speaker WHERE ss.db=?1 AND "
+                "ss.session=?2 "
                 "ORDER BY ss.pos");
             sp.bind(1, s.database).bind(2, s.id);
             while (sp.step()) s.speakers.push_back(speakerFrom(sp, 0, lang));
             auto st = sql.prepare(
-                "SELECT standard, article FROM proj_session_standards WHERE db=?1 AND session=?2 ORDER BY pos");
+                "SELECT standard, article FROM proj_session_standards WHERE db=?1 AND session=?2 ORDER BY "
+                "pos");
             st.bind(1, s.database).bind(2, s.id);
             while (st.step()) {
                 std::string link = st.text(0);
@@ -181,12 +185,14 @@ public:
             "SELECT ss.db, ss.session, ss.speaker, p.name, p.role, p.organisation, p.country, p.bio "
             "FROM proj_sessions s JOIN proj_session_speakers ss ON ss.db=s.db AND ss.session=s.id "
             "LEFT JOIN proj_speakers p ON p.db=ss.db AND p.id=ss.speaker "
-            "WHERE s.event=?1 AND s.start_local >= ?2 AND s.start_local < ?3 ORDER BY ss.db, ss.session, ss.pos");
+            "WHERE s.event=?1 AND s.start_local >= ?2 AND s.start_local < ?3 ORDER BY ss.db, ss.session, "
+            "ss.pos");
         sp.bind(1, eventId).bind(2, from).bind(3, to);
         auto st = sql.prepare(
             "SELECT st.db, st.session, st.standard, st.article FROM proj_sessions s "
             "JOIN proj_session_standards st ON st.db=s.db AND st.session=s.id "
-            "WHERE s.event=?1 AND s.start_local >= ?2 AND s.start_local < ?3 ORDER BY st.db, st.session, st.pos");
+            "WHERE s.event=?1 AND s.start_local >= ?2 AND s.start_local < ?3 ORDER BY st.db, st.session, "
+            "st.pos");
         st.bind(1, eventId).bind(2, from).bind(3, to);
         fillDetailsFrom(sp, st, sessions, lang);
     }
@@ -197,7 +203,8 @@ public:
     static void fillDetailsFrom(ModelStmt& sp, ModelStmt& st, std::vector<SessionInfo>& sessions,
                                 const std::string& lang) {
         std::map<std::pair<std::string_view, std::string_view>, SessionInfo*> byKey;
-        for (auto& s : sessions) byKey.emplace(std::pair<std::string_view, std::string_view>(s.database, s.id), &s);
+        for (auto& s : sessions)
+            byKey.emplace(std::pair<std::string_view, std::string_view>(s.database, s.id), &s);
         auto find = [&](std::string_view db, std::string_view id) -> SessionInfo* {
             auto it = byKey.find({db, id});
             return it == byKey.end() ? nullptr : it->second;
@@ -230,7 +237,8 @@ public:
         for (auto& s : sessions) ids.push_back(s.id);
         std::set<std::string, std::less<>> starred;
         auto q = sql.prepare(
-            "SELECT DISTINCT session FROM proj_stars WHERE db=?1 AND session IN (SELECT value FROM json_each(?2))");
+            "SELECT DISTINCT session FROM proj_stars WHERE db=?1 AND session IN (SELECT value FROM "
+            "json_each(?2))");
         q.bind(1, userDb).bind(2, ids.dump());
         while (q.step()) starred.insert(q.text(0));
         for (auto& s : sessions) s.starred = starred.count(s.id) > 0;
@@ -272,11 +280,13 @@ public:
     }
 };
 
-#define KENES_EVENT_COLUMNS                                                                                    \
-    "id, title, summary, venue, city, country, timezone, start_date, end_date, online_url, languages, programme, " \
+#define KENES_EVENT_COLUMNS                                                                             \
+    "id, title, summary, venue, city, country, timezone, start_date, end_date, online_url, languages, " \
+    "programme, "                                                                                       \
     "level, links"
-#define KENES_STANDARD_COLUMNS                                                                                 \
-    "id, code, kind, number, title, short_title, adopted, in_force, fundamental, text_kind, summary, preamble, " \
+#define KENES_STANDARD_COLUMNS                                                                         \
+    "id, code, kind, number, title, short_title, adopted, in_force, fundamental, text_kind, summary, " \
+    "preamble, "                                                                                       \
     "article_count"
 #define KENES_NOTE_COLUMNS "id, title, body, created, updated, event, session, standards, tags"
 
@@ -285,7 +295,8 @@ Model::~Model() = default;
 
 std::vector<EventInfo> Model::events(const std::string& lang) const {
     auto reader = m_impl->m_readers.acquire();
-    auto q = reader->sql.prepare("SELECT " KENES_EVENT_COLUMNS " FROM proj_events ORDER BY start_date DESC, id");
+    auto q =
+        reader->sql.prepare("SELECT " KENES_EVENT_COLUMNS " FROM proj_events ORDER BY start_date DESC, id");
     std::vector<EventInfo> out;
     while (q.step()) out.push_back(Impl::eventFrom(q, lang));
     return out;
@@ -293,7 +304,8 @@ std::vector<EventInfo> Model::events(const std::string& lang) const {
 
 std::optional<EventInfo> Model::event(const std::string& eventId, const std::string& lang) const {
     auto reader = m_impl->m_readers.acquire();
-    auto q = reader->sql.prepare("SELECT " KENES_EVENT_COLUMNS " FROM proj_events WHERE id=?1 ORDER BY db LIMIT 1");
+    auto q = reader->sql.prepare("SELECT " KENES_EVENT_COLUMNS
+                                 " FROM proj_events WHERE id=?1 ORDER BY db LIMIT 1");
     q.bind(1, eventId);
     if (!q.step()) return std::nullopt;
     return Impl::eventFrom(q, lang);
@@ -303,7 +315,8 @@ std::vector<std::string> Model::eventDays(const std::string& eventId) const {
     auto reader = m_impl->m_readers.acquire();
     std::set<std::string> days;
     {
-        auto q = reader->sql.prepare("SELECT start_date, end_date FROM proj_events WHERE id=?1 ORDER BY db LIMIT 1");
+        auto q = reader->sql.prepare(
+            "SELECT start_date, end_date FROM proj_events WHERE id=?1 ORDER BY db LIMIT 1");
         q.bind(1, eventId);
         if (q.step()) {
             auto from = parseLocalDateTime(q.text(0));
@@ -311,11 +324,13 @@ std::vector<std::string> Model::eventDays(const std::string& eventId) const {
             if (from && to) {
                 int64_t d0 = daysFromCivil(from->year, from->month, from->day);
                 int64_t d1 = daysFromCivil(to->year, to->month, to->day);
-                for (int64_t d = d0; d <= d1 && d - d0 < 366; ++d) days.insert(formatLocalDate(civilFromSeconds(d * 86400)));
+                for (int64_t d = d0; d <= d1 && d - d0 < 366; ++d)
+                    days.insert(formatLocalDate(civilFromSeconds(d * 86400)));
             }
         }
     }
-    auto q = reader->sql.prepare("SELECT DISTINCT substr(start_local, 1, 10) FROM proj_sessions WHERE event=?1");
+    auto q =
+        reader->sql.prepare("SELECT DISTINCT substr(start_local, 1, 10) FROM proj_sessions WHERE event=?1");
     q.bind(1, eventId);
     while (q.step()) days.insert(q.text(0));
     return {days.begin(), days.end()};
@@ -324,9 +339,10 @@ std::vector<std::string> Model::eventDays(const std::string& eventId) const {
 std::vector<AgendaDay> Model::agenda(const std::string& eventId, const std::string& lang,
                                      const std::string& userDatabase) const {
     auto reader = m_impl->m_readers.acquire();
-    auto q = reader->sql.prepare("SELECT s.db, s.id, s.event, s.start_local, s.end_local, s.room, s.title, s.abstract, "
-                                 "s.kind, s.track, s.language, s.cancelled, s.url FROM proj_sessions s "
-                                 "WHERE s.event=?1 ORDER BY s.start_local, s.end_local, s.id");
+    auto q = reader->sql.prepare(
+        "SELECT s.db, s.id, s.event, s.start_local, s.end_local, s.room, s.title, s.abstract, "
+        "s.kind, s.track, s.language, s.cancelled, s.url FROM proj_sessions s "
+        "WHERE s.event=?1 ORDER BY s.start_local, s.end_local, s.id");
     q.bind(1, eventId);
     auto sessions = m_impl->sessionsFrom(reader->sql, q, lang, false);
     m_impl->fillEventDetails(reader->sql, sessions, eventId, lang);
@@ -342,7 +358,8 @@ std::vector<AgendaDay> Model::agenda(const std::string& eventId, const std::stri
 std::vector<SessionSnapshot> Model::sessionSnapshots(const std::vector<std::string>& languages) const {
     auto reader = m_impl->m_readers.acquire();
     auto q = reader->sql.prepare(
-        "SELECT id, event, start_local, end_local, room, title, cancelled FROM proj_sessions ORDER BY db, id");
+        "SELECT id, event, start_local, end_local, room, title, cancelled FROM proj_sessions ORDER BY db, "
+        "id");
     std::vector<SessionSnapshot> out;
     while (q.step()) {
         SessionSnapshot s;
@@ -362,12 +379,14 @@ std::vector<SessionSnapshot> Model::sessionSnapshots(const std::vector<std::stri
 }
 
 std::vector<SessionInfo> Model::sessionsOnDay(const std::string& eventId, const std::string& date,
-                                              const std::string& lang, const std::string& userDatabase) const {
+                                              const std::string& lang,
+                                              const std::string& userDatabase) const {
     auto reader = m_impl->m_readers.acquire();
-    auto q = reader->sql.prepare("SELECT s.db, s.id, s.event, s.start_local, s.end_local, s.room, s.title, s.abstract, "
-                                 "s.kind, s.track, s.language, s.cancelled, s.url FROM proj_sessions s "
-                                 "WHERE s.event=?1 AND s.start_local >= ?2 AND s.start_local < ?3 "
-                                 "ORDER BY s.start_local, s.end_local, s.id");
+    auto q = reader->sql.prepare(
+        "SELECT s.db, s.id, s.event, s.start_local, s.end_local, s.room, s.title, s.abstract, "
+        "s.kind, s.track, s.language, s.cancelled, s.url FROM proj_sessions s "
+        "WHERE s.event=?1 AND s.start_local >= ?2 AND s.start_local < ?3 "
+        "ORDER BY s.start_local, s.end_local, s.id");
     const std::string to = date + "U";  // 'U' sorts after 'T'
     q.bind(1, eventId).bind(2, date).bind(3, to);
     auto sessions = m_impl->sessionsFrom(reader->sql, q, lang, false);
@@ -390,17 +409,20 @@ NowNext Model::nowNext(const std::string& eventId, int64_t utcNow, const std::st
     // and long workshops), in start order; the first one starting after the instant is "next".
     LocalDateTime local = zone->toLocal(utcNow);
     const std::string from = formatLocalDate(civilFromSeconds(secondsFromCivil(local) - 2 * 86400));
-    auto q = reader->sql.prepare("SELECT s.db, s.id, s.event, s.start_local, s.end_local, s.room, s.title, s.abstract, "
-                                 "s.kind, s.track, s.language, s.cancelled, s.url FROM proj_sessions s "
-                                 "WHERE s.event=?1 AND s.start_local >= ?2 AND s.cancelled=0 "
-                                 "ORDER BY s.start_local, s.end_local, s.id");
+    auto q = reader->sql.prepare(
+        "SELECT s.db, s.id, s.event, s.start_local, s.end_local, s.room, s.title, s.abstract, "
+        "s.kind, s.track, s.language, s.cancelled, s.url FROM proj_sessions s "
+        "WHERE s.event=?1 AND s.start_local >= ?2 AND s.cancelled=0 "
+        "ORDER BY s.start_local, s.end_local, s.id");
     q.bind(1, eventId).bind(2, from);
     // Read rows lazily would be ideal; the event's remaining sessions are few (an agenda).
     auto sessions = m_impl->sessionsFrom(reader->sql, q, lang, false);
     NowNext out;
     for (auto& s : sessions) {
-        if (s.startUtc <= utcNow && utcNow < s.endUtc) out.now.push_back(s);
-        else if (s.startUtc > utcNow && (!out.next || s.startUtc < out.next->startUtc)) out.next = s;
+        if (s.startUtc <= utcNow && utcNow < s.endUtc)
+            out.now.push_back(s);
+        else if (s.startUtc > utcNow && (!out.next || s.startUtc < out.next->startUtc))
+            out.next = s;
     }
     for (auto& s : out.now) m_impl->fillDetails(reader->sql, s, lang);
     if (out.next) m_impl->fillDetails(reader->sql, *out.next, lang);
@@ -420,9 +442,10 @@ std::string Model::localDate(const std::string& eventId, int64_t utcNow) const {
 std::optional<SessionInfo> Model::session(const std::string& sessionId, const std::string& lang,
                                           const std::string& userDatabase) const {
     auto reader = m_impl->m_readers.acquire();
-    auto q = reader->sql.prepare("SELECT s.db, s.id, s.event, s.start_local, s.end_local, s.room, s.title, s.abstract, "
-                                 "s.kind, s.track, s.language, s.cancelled, s.url FROM proj_sessions s "
-                                 "WHERE s.id=?1 ORDER BY s.db LIMIT 1");
+    auto q = reader->sql.prepare(
+        "SELECT s.db, s.id, s.event, s.start_local, s.end_local, s.room, s.title, s.abstract, "
+        "s.kind, s.track, s.language, s.cancelled, s.url FROM proj_sessions s "
+        "WHERE s.id=?1 ORDER BY s.db LIMIT 1");
     q.bind(1, sessionId);
     auto sessions = m_impl->sessionsFrom(reader->sql, q, lang);
     if (sessions.empty()) return std::nullopt;
@@ -433,19 +456,26 @@ std::optional<SessionInfo> Model::session(const std::string& sessionId, const st
 std::optional<SpeakerInfo> Model::speaker(const std::string& speakerId, const std::string& lang) const {
     auto reader = m_impl->m_readers.acquire();
     auto q = reader->sql.prepare(
-        "SELECT id, name, role, organisation, country, bio FROM proj_speakers WHERE id=?1 ORDER BY db LIMIT 1");
+        "SELECT id, name, role, organisation, country, bio FROM proj_speakers WHERE id=?1 ORDER BY db LIMIT "
+        "1");
     q.bind(1, speakerId);
     if (!q.step()) return std::nullopt;
-    return SpeakerInfo{q.text(0), resolveStoredText(q.view(1), lang), resolveStoredText(q.view(2), lang),
-                       resolveStoredText(q.view(3), lang), q.text(4), resolveStoredText(q.view(5), lang)};
+    return SpeakerInfo{q.text(0),
+                       resolveStoredText(q.view(1), lang),
+                       resolveStoredText(q.view(2), lang),
+                       resolveStoredText(q.view(3), lang),
+                       q.text(4),
+                       resolveStoredText(q.view(5), lang)};
 }
 
-std::vector<SessionInfo> Model::sessionsOfSpeaker(const std::string& speakerId, const std::string& lang) const {
+std::vector<SessionInfo> Model::sessionsOfSpeaker(const std::string& speakerId,
+                                                  const std::string& lang) const {
     auto reader = m_impl->m_readers.acquire();
-    auto q = reader->sql.prepare("SELECT DISTINCT s.db, s.id, s.event, s.start_local, s.end_local, s.room, s.title, "
-                                 "s.abstract, s.kind, s.track, s.language, s.cancelled, s.url "
-                                 "FROM proj_session_speakers ss JOIN proj_sessions s ON s.db=ss.db AND s.id=ss.session "
-                                 "WHERE ss.speaker=?1 ORDER BY s.start_local, s.id");
+    auto q = reader->sql.prepare(
+        "SELECT DISTINCT s.db, s.id, s.event, s.start_local, s.end_local, s.room, s.title, "
+        "s.abstract, s.kind, s.track, s.language, s.cancelled, s.url "
+        "FROM proj_session_speakers ss JOIN proj_sessions s ON s.db=ss.db AND s.id=ss.session "
+        "WHERE ss.speaker=?1 ORDER BY s.start_local, s.id");
     q.bind(1, speakerId);
     return m_impl->sessionsFrom(reader->sql, q, lang);
 }
@@ -453,11 +483,12 @@ std::vector<SessionInfo> Model::sessionsOfSpeaker(const std::string& speakerId, 
 std::vector<SessionInfo> Model::sessionsLinking(const std::string& standardId, const std::string& articleId,
                                                 const std::string& lang) const {
     auto reader = m_impl->m_readers.acquire();
-    auto q = reader->sql.prepare("SELECT DISTINCT s.db, s.id, s.event, s.start_local, s.end_local, s.room, s.title, "
-                                 "s.abstract, s.kind, s.track, s.language, s.cancelled, s.url "
-                                 "FROM proj_session_standards l JOIN proj_sessions s ON s.db=l.db AND s.id=l.session "
-                                 "WHERE l.standard=?1 AND (?2 = '' OR l.article = ?2 OR l.article = '') "
-                                 "ORDER BY s.start_local, s.id");
+    auto q = reader->sql.prepare(
+        "SELECT DISTINCT s.db, s.id, s.event, s.start_local, s.end_local, s.room, s.title, "
+        "s.abstract, s.kind, s.track, s.language, s.cancelled, s.url "
+        "FROM proj_session_standards l JOIN proj_sessions s ON s.db=l.db AND s.id=l.session "
+        "WHERE l.standard=?1 AND (?2 = '' OR l.article = ?2 OR l.article = '') "
+        "ORDER BY s.start_local, s.id");
     q.bind(1, standardId).bind(2, articleId);
     return m_impl->sessionsFrom(reader->sql, q, lang);
 }
@@ -465,7 +496,8 @@ std::vector<SessionInfo> Model::sessionsLinking(const std::string& standardId, c
 std::vector<StandardInfo> Model::standards(const std::string& lang) const {
     auto reader = m_impl->m_readers.acquire();
     auto q = reader->sql.prepare(
-        "SELECT " KENES_STANDARD_COLUMNS " FROM proj_standards ORDER BY "
+        "SELECT " KENES_STANDARD_COLUMNS
+        " FROM proj_standards ORDER BY "
         "CASE kind WHEN 'convention' THEN 0 WHEN 'protocol' THEN 1 WHEN 'recommendation' THEN 2 ELSE 3 END, "
         "number, code");
     std::vector<StandardInfo> out;
@@ -478,7 +510,8 @@ std::optional<StandardInfo> Model::standard(const std::string& standardId, const
     std::string db;
     StandardInfo s;
     {
-        auto q = reader->sql.prepare("SELECT " KENES_STANDARD_COLUMNS ", db FROM proj_standards WHERE id=?1 "
+        auto q = reader->sql.prepare("SELECT " KENES_STANDARD_COLUMNS
+                                     ", db FROM proj_standards WHERE id=?1 "
                                      "ORDER BY db LIMIT 1");
         q.bind(1, standardId);
         if (!q.step()) return std::nullopt;
@@ -486,30 +519,39 @@ std::optional<StandardInfo> Model::standard(const std::string& standardId, const
         db = q.text(13);
     }
     auto a = reader->sql.prepare(
-        "SELECT article_id, number, part, heading, text FROM proj_articles WHERE db=?1 AND standard=?2 ORDER BY pos");
+        "SELECT article_id, number, part, heading, text FROM proj_articles WHERE db=?1 AND standard=?2 ORDER "
+        "BY pos");
     a.bind(1, db).bind(2, standardId);
     while (a.step())
         s.articles.push_back(ArticleInfo{a.text(0), a.text(1), resolveStoredText(a.view(2), lang),
-                                         resolveStoredText(a.view(3), lang), resolveStoredText(a.view(4), lang)});
+                                         resolveStoredText(a.view(3), lang),
+                                         resolveStoredText(a.view(4), lang)});
     return s;
 }
 
 std::vector<NoteInfo> Model::notes(const std::string& userDatabase, const NoteFilter& filter) const {
     auto reader = m_impl->m_readers.acquire();
-    auto q = reader->sql.prepare(
-        "SELECT " KENES_NOTE_COLUMNS " FROM proj_notes n WHERE db=?1 "
-        "AND (?2 = '' OR event = ?2) AND (?3 = '' OR session = ?3) "
-        "AND (?4 = '' OR EXISTS (SELECT 1 FROM json_each(n.standards) j WHERE j.value = ?4 OR j.value LIKE ?4 || '#%')) "
-        "AND (?5 = '' OR EXISTS (SELECT 1 FROM json_each(n.tags) t WHERE t.value = ?5)) "
-        "ORDER BY updated DESC, id LIMIT ?6");
-    q.bind(1, userDatabase).bind(2, filter.event).bind(3, filter.session).bind(4, filter.standard).bind(5, filter.tag)
+    auto q =
+        reader->sql.prepare("SELECT " KENES_NOTE_COLUMNS
+                            " FROM proj_notes n WHERE db=?1 "
+                            "AND (?2 = '' OR event = ?2) AND (?3 = '' OR session = ?3) "
+                            "AND (?4 = '' OR EXISTS (SELECT 1 FROM json_each(n.standards) j WHERE j.value = "
+                            "?4 OR j.value LIKE ?4 || '#%')) "
+                            "AND (?5 = '' OR EXISTS (SELECT 1 FROM json_each(n.tags) t WHERE t.value = ?5)) "
+                            "ORDER BY updated DESC, id LIMIT ?6");
+    q.bind(1, userDatabase)
+        .bind(2, filter.event)
+        .bind(3, filter.session)
+        .bind(4, filter.standard)
+        .bind(5, filter.tag)
         .bind(6, filter.limit == 0 ? int64_t{-1} : static_cast<int64_t>(filter.limit));
     std::vector<NoteInfo> out;
     while (q.step()) out.push_back(Impl::noteFrom(q));
     return out;
 }
 
-std::vector<NoteInfo> Model::notesOfSession(const std::string& userDatabase, const std::string& sessionId) const {
+std::vector<NoteInfo> Model::notesOfSession(const std::string& userDatabase,
+                                            const std::string& sessionId) const {
     NoteFilter f;
     f.session = sessionId;
     return notes(userDatabase, f);
@@ -523,14 +565,15 @@ std::vector<TaskInfo> Model::tasks(const std::string& userDatabase, bool include
     q.bind(1, userDatabase).bind(2, includeDone);
     std::vector<TaskInfo> out;
     while (q.step())
-        out.push_back(TaskInfo{q.text(0), q.text(1), q.text(2), q.text(3), q.text(4), q.text(5), q.text(6), q.text(7),
-                               q.text(8), q.integer(9) != 0});
+        out.push_back(TaskInfo{q.text(0), q.text(1), q.text(2), q.text(3), q.text(4), q.text(5), q.text(6),
+                               q.text(7), q.text(8), q.integer(9) != 0});
     return out;
 }
 
 std::vector<StarInfo> Model::stars(const std::string& userDatabase) const {
     auto reader = m_impl->m_readers.acquire();
-    auto q = reader->sql.prepare("SELECT id, session, event, created FROM proj_stars WHERE db=?1 ORDER BY session");
+    auto q = reader->sql.prepare(
+        "SELECT id, session, event, created FROM proj_stars WHERE db=?1 ORDER BY session");
     q.bind(1, userDatabase);
     std::vector<StarInfo> out;
     while (q.step()) out.push_back(StarInfo{q.text(0), q.text(1), q.text(2), q.text(3)});
@@ -568,7 +611,9 @@ void starSession(Database& userDb, const std::string& sessionId, const std::stri
     } catch (const StoreError& e) {
         if (e.status() != 404) throw;
     }
-    Json doc{{"_id", id}, {"type", "star"}, {"session", sessionId},
+    Json doc{{"_id", id},
+             {"type", "star"},
+             {"session", sessionId},
              {"created", formatUtcInstant(std::chrono::duration_cast<std::chrono::seconds>(
                                               std::chrono::system_clock::now().time_since_epoch())
                                               .count())}};

@@ -24,7 +24,8 @@ struct Link {
 };
 
 struct EventInfo {
-    std::string id, title, summary, venue, city, country, timezone, startDate, endDate, onlineUrl, programme, level;
+    std::string id, title, summary, venue, city, country, timezone, startDate, endDate, onlineUrl, programme,
+        level;
     std::vector<std::string> languages;
     std::vector<Link> links;
     bool timezoneKnown = true;  // false when the zone is not in this system's tzdata (UTC is used)
@@ -38,11 +39,11 @@ struct SessionInfo {
     std::string database;  // the database the session is in ("events")
     std::string id, event, title, abstract, room, kind, track, language, url;
     bool cancelled = false;
-    bool starred = false;  // set by queries that are given a user database
-    std::string start, end;          // local wall time in the event's zone, "YYYY-MM-DDTHH:MM"
-    int64_t startUtc = 0, endUtc = 0;  // the same instants, seconds since the epoch
-    std::string day;                 // local date the session is listed under (its start date)
-    std::vector<SpeakerInfo> speakers;  // in the session's order; unknown speaker ids get only `id`
+    bool starred = false;                // set by queries that are given a user database
+    std::string start, end;              // local wall time in the event's zone, "YYYY-MM-DDTHH:MM"
+    int64_t startUtc = 0, endUtc = 0;    // the same instants, seconds since the epoch
+    std::string day;                     // local date the session is listed under (its start date)
+    std::vector<SpeakerInfo> speakers;   // in the session's order; unknown speaker ids get only `id`
     std::vector<std::string> standards;  // links as written: "std:C087#art2"
 };
 
@@ -60,8 +61,8 @@ struct AgendaDay {
 };
 
 struct NowNext {
-    std::vector<SessionInfo> now;       // sessions running at the instant (start <= t < end)
-    std::optional<SessionInfo> next;    // the first session starting after the instant
+    std::vector<SessionInfo> now;     // sessions running at the instant (start <= t < end)
+    std::optional<SessionInfo> next;  // the first session starting after the instant
 };
 
 struct ArticleInfo {
@@ -83,7 +84,7 @@ struct NoteInfo {
 
 struct NoteFilter {
     std::string event, session, standard, tag;  // empty: any; standard matches "std:C087" and its articles
-    size_t limit = 0;                            // 0: no limit
+    size_t limit = 0;                           // 0: no limit
 };
 
 struct TaskInfo {
@@ -121,7 +122,8 @@ public:
                                   const std::string& userDatabase = "") const;
     // One day's sessions (local date "YYYY-MM-DD"); a session past midnight belongs to its start day.
     std::vector<SessionInfo> sessionsOnDay(const std::string& eventId, const std::string& date,
-                                           const std::string& lang, const std::string& userDatabase = "") const;
+                                           const std::string& lang,
+                                           const std::string& userDatabase = "") const;
     // Running and next sessions at `utcNow` (cancelled sessions are left out).
     NowNext nowNext(const std::string& eventId, int64_t utcNow, const std::string& lang) const;
     // The local date of `utcNow` in the event's zone ("YYYY-MM-DD"), e.g. to pick the day tab.

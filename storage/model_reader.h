@@ -30,7 +30,8 @@ public:
 
     class Lease {
     public:
-        Lease(ReaderPool& pool, std::unique_ptr<ModelReader> reader) : m_pool(pool), m_reader(std::move(reader)) {}
+        Lease(ReaderPool& pool, std::unique_ptr<ModelReader> reader)
+            : m_pool(pool), m_reader(std::move(reader)) {}
         Lease(const Lease&) = delete;
         Lease& operator=(const Lease&) = delete;
         ~Lease();

@@ -22,8 +22,9 @@ ModelStmt ModelSql::prepare(const char* sql) {
     if (it == m_cache.end()) {
         sqlite3_stmt* stmt = nullptr;
         if (sqlite3_prepare_v3(m_db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK)
-            throw StoreError(500, "internal_error",
-                             std::string("The local database failed to prepare a query: ") + sqlite3_errmsg(m_db));
+            throw StoreError(
+                500, "internal_error",
+                std::string("The local database failed to prepare a query: ") + sqlite3_errmsg(m_db));
         it = m_cache.emplace(sql, stmt).first;
     }
     return ModelStmt(it->second);

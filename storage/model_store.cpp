@@ -24,9 +24,10 @@ namespace {
 void recordProgress(ModelSql& sql, const std::string& database) {
     // The sequence of the change being projected is already on its docs row (the database's
     // update_seq is raised when the whole batch ends).
-    sql.prepare("INSERT OR REPLACE INTO proj_meta(key, value) "
-                "SELECT 'progress:' || name, json_object('uuid', uuid, 'seq', max(update_seq, "
-                "coalesce((SELECT max(seq) FROM docs WHERE docs.db_id = dbs.db_id), 0))) FROM dbs WHERE name=?1")
+    sql.prepare(
+           "INSERT OR REPLACE INTO proj_meta(key, value) "
+           "SELECT 'progress:' || name, json_object('uuid', uuid, 'seq', max(update_seq, "
+           "coalesce((SELECT max(seq) FROM docs WHERE docs.db_id = dbs.db_id), 0))) FROM dbs WHERE name=?1")
         .bind(1, database)
         .run();
 }
@@ -84,7 +85,8 @@ void catchUp(SqliteStore& store) {
         auto q = sql.prepare("SELECT substr(key, 10), value FROM proj_meta WHERE key LIKE 'progress:%'");
         while (q.step()) {
             Json v = Json::parse(q.text(1), nullptr, false);
-            if (v.is_object()) progress[q.text(0)] = {v.value("uuid", std::string()), v.value("seq", uint64_t{0})};
+            if (v.is_object())
+                progress[q.text(0)] = {v.value("uuid", std::string()), v.value("seq", uint64_t{0})};
         }
     });
     const std::vector<std::string> databases = store.allDatabases();
@@ -137,7 +139,9 @@ void catchUp(SqliteStore& store) {
 
 }  // namespace
 
-std::filesystem::path modelDatabasePath(const Store& store) { return SqliteStore::fileName(store.dataDir()); }
+std::filesystem::path modelDatabasePath(const Store& store) {
+    return SqliteStore::fileName(store.dataDir());
+}
 
 void registerModel(Store& store) {
     SqliteStore& sqlite = sqliteStore(store);

@@ -57,9 +57,17 @@ CREATE TABLE proj_stars(db TEXT, id TEXT, session TEXT, event TEXT, created TEXT
 CREATE INDEX proj_stars_session ON proj_stars(db, session);
 )SQL";
 
-constexpr const char* kProjectionTables[] = {
-    "proj_skipped", "proj_events", "proj_sessions", "proj_session_speakers", "proj_session_standards",
-    "proj_speakers", "proj_standards", "proj_articles", "proj_notes", "proj_tasks", "proj_stars"};
+constexpr const char* kProjectionTables[] = {"proj_skipped",
+                                             "proj_events",
+                                             "proj_sessions",
+                                             "proj_session_speakers",
+                                             "proj_session_standards",
+                                             "proj_speakers",
+                                             "proj_standards",
+                                             "proj_articles",
+                                             "proj_notes",
+                                             "proj_tasks",
+                                             "proj_stars"};
 
 }  // namespace
 
@@ -70,8 +78,10 @@ void setProjectionLog(ProjectionLog log) {
 
 void logProjection(const std::string& line) {
     std::lock_guard lock(logMutex());
-    if (logSink()) logSink()(line);
-    else std::cerr << "kenes: " << line << "\n";
+    if (logSink())
+        logSink()(line);
+    else
+        std::cerr << "kenes: " << line << "\n";
 }
 
 int ProjectionWriter::storedSchemaVersion() {
@@ -97,8 +107,14 @@ void ProjectionWriter::removeDocument(const std::string& db, const std::string& 
     m_sql.prepare("DELETE FROM proj_skipped WHERE db=?1 AND id=?2").bind(1, db).bind(2, id).run();
     m_sql.prepare("DELETE FROM proj_events WHERE db=?1 AND id=?2").bind(1, db).bind(2, id).run();
     m_sql.prepare("DELETE FROM proj_sessions WHERE db=?1 AND id=?2").bind(1, db).bind(2, id).run();
-    m_sql.prepare("DELETE FROM proj_session_speakers WHERE db=?1 AND session=?2").bind(1, db).bind(2, id).run();
-    m_sql.prepare("DELETE FROM proj_session_standards WHERE db=?1 AND session=?2").bind(1, db).bind(2, id).run();
+    m_sql.prepare("DELETE FROM proj_session_speakers WHERE db=?1 AND session=?2")
+        .bind(1, db)
+        .bind(2, id)
+        .run();
+    m_sql.prepare("DELETE FROM proj_session_standards WHERE db=?1 AND session=?2")
+        .bind(1, db)
+        .bind(2, id)
+        .run();
     m_sql.prepare("DELETE FROM proj_speakers WHERE db=?1 AND id=?2").bind(1, db).bind(2, id).run();
     m_sql.prepare("DELETE FROM proj_standards WHERE db=?1 AND id=?2").bind(1, db).bind(2, id).run();
     m_sql.prepare("DELETE FROM proj_articles WHERE db=?1 AND standard=?2").bind(1, db).bind(2, id).run();
@@ -146,90 +162,181 @@ void ProjectionWriter::applyRecord(const std::string& db, const std::string& id,
             record = IgnoredRecord{};
         }
         const bool userDatabase = db.rfind("userdb-", 0) == 0;
-        const bool shared = std::holds_alternative<EventRecord>(record) ||
-                            std::holds_alternative<SessionRecord>(record) ||
-                            std::holds_alternative<SpeakerRecord>(record) ||
-                            std::holds_alternative<StandardRecord>(record);
+        const bool shared =
+            std::holds_alternative<EventRecord>(record) || std::holds_alternative<SessionRecord>(record) ||
+            std::holds_alternative<SpeakerRecord>(record) || std::holds_alternative<StandardRecord>(record);
         if (userDatabase && shared) {
             // A user's own database holds notes, tasks and stars; shared content placed there
             // must not reach other people's agenda or library.
-            const std::string reason = "events, sessions, speakers and standards are not read from a user database";
+            const std::string reason =
+                "events, sessions, speakers and standards are not read from a user database";
             logProjection("skipped document '" + id + "' in '" + db + "': " + reason);
             m_sql.prepare("INSERT OR REPLACE INTO proj_skipped(db, id, reason) VALUES(?1, ?2, ?3)")
-                .bind(1, db).bind(2, id).bind(3, reason).run();
+                .bind(1, db)
+                .bind(2, id)
+                .bind(3, reason)
+                .run();
             record = IgnoredRecord{};
         }
         if (auto* e = std::get_if<EventRecord>(&record)) {
-            m_sql.prepare(
-                     "INSERT INTO proj_events(db, id, title, summary, venue, city, country, timezone, start_date, "
-                     "end_date, online_url, languages, programme, level, links) "
-                     "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15)")
-                .bind(1, db).bind(2, id).bindOpt(3, e->title).bindOpt(4, e->summary).bindOpt(5, e->venue)
-                .bindOpt(6, e->city).bindOpt(7, e->country).bind(8, e->timezone).bind(9, e->startDate)
-                .bind(10, e->endDate).bindOpt(11, e->onlineUrl).bindOpt(12, e->languages)
-                .bindOpt(13, e->programme).bindOpt(14, e->level).bindOpt(15, e->links)
+            m_sql
+                .prepare(
+                    "INSERT INTO proj_events(db, id, title, summary, venue, city, country, timezone, "
+                    "start_date, "
+                    "end_date, online_url, languages, programme, level, links) "
+                    "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15)")
+                .bind(1, db)
+                .bind(2, id)
+                .bindOpt(3, e->title)
+                .bindOpt(4, e->summary)
+                .bindOpt(5, e->venue)
+                .bindOpt(6, e->city)
+                .bindOpt(7, e->country)
+                .bind(8, e->timezone)
+                .bind(9, e->startDate)
+                .bind(10, e->endDate)
+                .bindOpt(11, e->onlineUrl)
+                .bindOpt(12, e->languages)
+                .bindOpt(13, e->programme)
+                .bindOpt(14, e->level)
+                .bindOpt(15, e->links)
                 .run();
         } else if (auto* s = std::get_if<SessionRecord>(&record)) {
-            m_sql.prepare(
-                     "INSERT INTO proj_sessions(db, id, event, start_local, end_local, room, title, abstract, kind, "
-                     "track, language, cancelled, url) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)")
-                .bind(1, db).bind(2, id).bind(3, s->event).bind(4, s->start).bind(5, s->end).bindOpt(6, s->room)
-                .bind(7, s->title).bindOpt(8, s->abstract).bind(9, s->kind).bindOpt(10, s->track)
-                .bindOpt(11, s->language).bind(12, s->cancelled).bindOpt(13, s->url)
+            m_sql
+                .prepare(
+                    "INSERT INTO proj_sessions(db, id, event, start_local, end_local, room, title, abstract, "
+                    "kind, "
+                    "track, language, cancelled, url) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)")
+                .bind(1, db)
+                .bind(2, id)
+                .bind(3, s->event)
+                .bind(4, s->start)
+                .bind(5, s->end)
+                .bindOpt(6, s->room)
+                .bind(7, s->title)
+                .bindOpt(8, s->abstract)
+                .bind(9, s->kind)
+                .bindOpt(10, s->track)
+                .bindOpt(11, s->language)
+                .bind(12, s->cancelled)
+                .bindOpt(13, s->url)
                 .run();
             for (size_t i = 0; i < s->speakers.size(); ++i)
-                m_sql.prepare("INSERT INTO proj_session_speakers(db, session, pos, speaker) VALUES(?1,?2,?3,?4)")
-                    .bind(1, db).bind(2, id).bind(3, static_cast<int64_t>(i)).bind(4, s->speakers[i])
+                m_sql
+                    .prepare(
+                        "INSERT INTO proj_session_speakers(db, session, pos, speaker) VALUES(?1,?2,?3,?4)")
+                    .bind(1, db)
+                    .bind(2, id)
+                    .bind(3, static_cast<int64_t>(i))
+                    .bind(4, s->speakers[i])
                     .run();
             for (size_t i = 0; i < s->standards.size(); ++i) {
                 auto [standard, article] = splitStandardLink(s->standards[i]);
-                m_sql.prepare("INSERT INTO proj_session_standards(db, session, pos, standard, article) "
-                              "VALUES(?1,?2,?3,?4,?5)")
-                    .bind(1, db).bind(2, id).bind(3, static_cast<int64_t>(i)).bind(4, standard).bind(5, article)
+                m_sql
+                    .prepare(
+                        "INSERT INTO proj_session_standards(db, session, pos, standard, article) "
+                        "VALUES(?1,?2,?3,?4,?5)")
+                    .bind(1, db)
+                    .bind(2, id)
+                    .bind(3, static_cast<int64_t>(i))
+                    .bind(4, standard)
+                    .bind(5, article)
                     .run();
             }
         } else if (auto* sp = std::get_if<SpeakerRecord>(&record)) {
             isSpeaker = true;
-            m_sql.prepare("INSERT INTO proj_speakers(db, id, name, role, organisation, country, bio) "
-                          "VALUES(?1,?2,?3,?4,?5,?6,?7)")
-                .bind(1, db).bind(2, id).bind(3, sp->name).bindOpt(4, sp->role).bindOpt(5, sp->organisation)
-                .bindOpt(6, sp->country).bindOpt(7, sp->bio)
+            m_sql
+                .prepare(
+                    "INSERT INTO proj_speakers(db, id, name, role, organisation, country, bio) "
+                    "VALUES(?1,?2,?3,?4,?5,?6,?7)")
+                .bind(1, db)
+                .bind(2, id)
+                .bind(3, sp->name)
+                .bindOpt(4, sp->role)
+                .bindOpt(5, sp->organisation)
+                .bindOpt(6, sp->country)
+                .bindOpt(7, sp->bio)
                 .run();
         } else if (auto* st = std::get_if<StandardRecord>(&record)) {
-            m_sql.prepare(
-                     "INSERT INTO proj_standards(db, id, code, kind, number, title, short_title, adopted, in_force, "
-                     "fundamental, text_kind, summary, preamble, article_count) "
-                     "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)")
-                .bind(1, db).bind(2, id).bind(3, st->code).bind(4, st->kind).bind(5, st->number).bind(6, st->title)
-                .bindOpt(7, st->shortTitle).bindOpt(8, st->adopted).bindOpt(9, st->inForce)
-                .bind(10, st->fundamental).bind(11, st->textKind).bindOpt(12, st->summary)
-                .bindOpt(13, st->preamble).bind(14, static_cast<int64_t>(st->articles.size()))
+            m_sql
+                .prepare(
+                    "INSERT INTO proj_standards(db, id, code, kind, number, title, short_title, adopted, "
+                    "in_force, "
+                    "fundamental, text_kind, summary, preamble, article_count) "
+                    "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)")
+                .bind(1, db)
+                .bind(2, id)
+                .bind(3, st->code)
+                .bind(4, st->kind)
+                .bind(5, st->number)
+                .bind(6, st->title)
+                .bindOpt(7, st->shortTitle)
+                .bindOpt(8, st->adopted)
+                .bindOpt(9, st->inForce)
+                .bind(10, st->fundamental)
+                .bind(11, st->textKind)
+                .bindOpt(12, st->summary)
+                .bindOpt(13, st->preamble)
+                .bind(14, static_cast<int64_t>(st->articles.size()))
                 .run();
             for (size_t i = 0; i < st->articles.size(); ++i) {
                 const auto& a = st->articles[i];
-                m_sql.prepare("INSERT INTO proj_articles(db, standard, pos, article_id, number, part, heading, text) "
-                              "VALUES(?1,?2,?3,?4,?5,?6,?7,?8)")
-                    .bind(1, db).bind(2, id).bind(3, static_cast<int64_t>(i)).bind(4, a.id).bindOpt(5, a.number)
-                    .bindOpt(6, a.part).bindOpt(7, a.heading).bind(8, a.text)
+                m_sql
+                    .prepare(
+                        "INSERT INTO proj_articles(db, standard, pos, article_id, number, part, heading, "
+                        "text) "
+                        "VALUES(?1,?2,?3,?4,?5,?6,?7,?8)")
+                    .bind(1, db)
+                    .bind(2, id)
+                    .bind(3, static_cast<int64_t>(i))
+                    .bind(4, a.id)
+                    .bindOpt(5, a.number)
+                    .bindOpt(6, a.part)
+                    .bindOpt(7, a.heading)
+                    .bind(8, a.text)
                     .run();
             }
         } else if (auto* n = std::get_if<NoteRecord>(&record)) {
-            m_sql.prepare("INSERT INTO proj_notes(db, id, title, body, created, updated, event, session, standards, "
-                          "tags) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)")
-                .bind(1, db).bind(2, id).bind(3, n->title).bind(4, n->body).bindOpt(5, n->created)
-                .bindOpt(6, n->updated).bindOpt(7, n->event).bindOpt(8, n->session)
-                .bind(9, Json(n->standards).dump()).bind(10, Json(n->tags).dump())
+            m_sql
+                .prepare(
+                    "INSERT INTO proj_notes(db, id, title, body, created, updated, event, session, "
+                    "standards, "
+                    "tags) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)")
+                .bind(1, db)
+                .bind(2, id)
+                .bind(3, n->title)
+                .bind(4, n->body)
+                .bindOpt(5, n->created)
+                .bindOpt(6, n->updated)
+                .bindOpt(7, n->event)
+                .bindOpt(8, n->session)
+                .bind(9, Json(n->standards).dump())
+                .bind(10, Json(n->tags).dump())
                 .run();
         } else if (auto* t = std::get_if<TaskRecord>(&record)) {
-            m_sql.prepare("INSERT INTO proj_tasks(db, id, title, due, done, country, standard, event, details, "
-                          "created, updated) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)")
-                .bind(1, db).bind(2, id).bind(3, t->title).bindOpt(4, t->due).bind(5, t->done)
-                .bindOpt(6, t->country).bindOpt(7, t->standard).bindOpt(8, t->event).bindOpt(9, t->details)
-                .bindOpt(10, t->created).bindOpt(11, t->updated)
+            m_sql
+                .prepare(
+                    "INSERT INTO proj_tasks(db, id, title, due, done, country, standard, event, details, "
+                    "created, updated) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)")
+                .bind(1, db)
+                .bind(2, id)
+                .bind(3, t->title)
+                .bindOpt(4, t->due)
+                .bind(5, t->done)
+                .bindOpt(6, t->country)
+                .bindOpt(7, t->standard)
+                .bindOpt(8, t->event)
+                .bindOpt(9, t->details)
+                .bindOpt(10, t->created)
+                .bindOpt(11, t->updated)
                 .run();
         } else if (auto* star = std::get_if<StarRecord>(&record)) {
             m_sql.prepare("INSERT INTO proj_stars(db, id, session, event, created) VALUES(?1,?2,?3,?4,?5)")
-                .bind(1, db).bind(2, id).bind(3, star->session).bindOpt(4, star->event).bindOpt(5, star->created)
+                .bind(1, db)
+                .bind(2, id)
+                .bind(3, star->session)
+                .bindOpt(4, star->event)
+                .bindOpt(5, star->created)
                 .run();
         }
     }

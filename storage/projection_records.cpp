@@ -9,7 +9,9 @@ namespace kenes::storage {
 
 namespace {
 
-[[noreturn]] void bad(const std::string& why) { throw std::invalid_argument(why); }
+[[noreturn]] void bad(const std::string& why) {
+    throw std::invalid_argument(why);
+}
 
 const Json* field(const Json& doc, const char* name) {
     auto it = doc.find(name);
@@ -27,8 +29,7 @@ std::string localized(const Json& doc, const char* name, bool required) {
     if (v->is_string()) return Json{{"", v->get<std::string>()}}.dump();
     if (!v->is_object()) bad("field '" + std::string(name) + "' must be an object of languages");
     for (auto& [lang, text] : v->items()) {
-        if (!text.is_string())
-            bad("field '" + std::string(name) + "." + lang + "' must be a string");
+        if (!text.is_string()) bad("field '" + std::string(name) + "." + lang + "' must be a string");
     }
     if (required && v->empty()) bad("field '" + std::string(name) + "' has no language");
     return v->dump();
@@ -55,7 +56,8 @@ std::string date(const Json& doc, const char* name, bool required) {
 std::string localTime(const Json& doc, const char* name) {
     std::string value = text(doc, name, true);
     auto parsed = parseLocalDateTime(value);
-    if (!parsed || value.size() < 16) bad("field '" + std::string(name) + "' must be a local time YYYY-MM-DDTHH:MM");
+    if (!parsed || value.size() < 16)
+        bad("field '" + std::string(name) + "' must be a local time YYYY-MM-DDTHH:MM");
     return formatLocalDateTime(*parsed, value.size() == 19 && parsed->second != 0);
 }
 
@@ -170,7 +172,8 @@ StandardRecord standardRecord(const std::string& id, const Json& doc) {
     r.fundamental = flag(doc, "fundamental");
     r.textKind = text(doc, "text_kind", false);
     if (r.textKind.empty()) r.textKind = "official";
-    if (r.textKind != "official" && r.textKind != "summary") bad("field 'text_kind' must be official or summary");
+    if (r.textKind != "official" && r.textKind != "summary")
+        bad("field 'text_kind' must be official or summary");
     r.summary = localized(doc, "summary", false);
     r.preamble = localized(doc, "preamble", false);
     if (const Json* articles = field(doc, "articles")) {
@@ -185,9 +188,12 @@ StandardRecord standardRecord(const std::string& id, const Json& doc) {
                 ar.id = text(a, "id", true);
                 if (ar.id.empty()) bad("empty 'id'");
                 if (const Json* num = field(a, "number")) {
-                    if (num->is_string()) ar.number = num->get<std::string>();
-                    else if (num->is_number_integer()) ar.number = std::to_string(num->get<int64_t>());
-                    else bad("field 'number' must be a string");
+                    if (num->is_string())
+                        ar.number = num->get<std::string>();
+                    else if (num->is_number_integer())
+                        ar.number = std::to_string(num->get<int64_t>());
+                    else
+                        bad("field 'number' must be a string");
                 }
                 ar.part = localized(a, "part", false);
                 ar.heading = localized(a, "heading", false);

@@ -93,10 +93,11 @@ bool loadSampleBundles(Store& store, const std::string& userName, const std::vec
                 }
             }
         }
-        const int64_t now =
-            std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-                .count();
-        db->putLocal(kMarker, Json{{"file", std::string(file.name)}, {"loaded", formatUtcInstant(now)},
+        const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                                std::chrono::system_clock::now().time_since_epoch())
+                                .count();
+        db->putLocal(kMarker, Json{{"file", std::string(file.name)},
+                                   {"loaded", formatUtcInstant(now)},
                                    {"documents", batch.size()}});
     }
     return loaded;

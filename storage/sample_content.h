@@ -21,8 +21,8 @@ struct SampleFile {
 std::vector<SampleFile> embeddedSampleFiles();
 
 struct SampleLoadReport {
-    size_t written = 0;   // documents written
-    size_t kept = 0;      // documents left alone because they already exist (or were deleted) locally
+    size_t written = 0;  // documents written
+    size_t kept = 0;     // documents left alone because they already exist (or were deleted) locally
     std::vector<std::string> errors;  // bad lines and rejected documents, with line numbers
 };
 
@@ -32,7 +32,8 @@ struct SampleLoadReport {
 // the user changed or deleted is never touched. Each database gets a _local/kenes-sample marker
 // and is skipped when the marker is present, so this runs once per database.
 // Returns true when anything was loaded on this call.
-bool loadSampleContentIfFirstRun(Store& store, const std::string& userName, SampleLoadReport* report = nullptr);
+bool loadSampleContentIfFirstRun(Store& store, const std::string& userName,
+                                 SampleLoadReport* report = nullptr);
 
 // Loads bundles given as (file name, content) pairs with the same rules (tests and tools).
 bool loadSampleBundles(Store& store, const std::string& userName, const std::vector<SampleFile>& files,

@@ -27,15 +27,15 @@ struct SearchOptions {
 };
 
 struct SearchHit {
-    std::string kind;      // "standard", "article", "session", "note"
-    std::string database;  // "library", "events", "userdb-…"
-    std::string docId;     // "std:C087", "session:…", "note:…"
-    std::string item;      // article id for kind "article", else ""
-    std::string target;    // what to open: "std:C087#art2", "session:…", "note:…"
-    std::string label;     // a title for the result line, in the hit's language
-    std::string snippet;   // excerpt with highlight markers
-    std::string language;  // language of label/snippet ("" for notes)
-    double score = 0;      // bm25 (lower is better)
+    std::string kind;        // "standard", "article", "session", "note"
+    std::string database;    // "library", "events", "userdb-…"
+    std::string docId;       // "std:C087", "session:…", "note:…"
+    std::string item;        // article id for kind "article", else ""
+    std::string target;      // what to open: "std:C087#art2", "session:…", "note:…"
+    std::string label;       // a title for the result line, in the hit's language
+    std::string snippet;     // excerpt with highlight markers
+    std::string language;    // language of label/snippet ("" for notes)
+    double score = 0;        // bm25 (lower is better)
     bool substring = false;  // found only through the trigram (substring) index
 };
 

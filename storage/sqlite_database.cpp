@@ -19,8 +19,8 @@ Json revisionsOf(const RevisionTree& tree, const std::string& rev, uint64_t limi
 }
 
 // The document of `rev` as CouchDB returns it; nullopt when its body is gone (compacted).
-std::optional<Json> renderRev(ModelSql& sql, const DocState& state, const std::string& id, const std::string& rev,
-                              bool withRevisions, uint64_t revsLimit) {
+std::optional<Json> renderRev(ModelSql& sql, const DocState& state, const std::string& id,
+                              const std::string& rev, bool withRevisions, uint64_t revsLimit) {
     const auto* node = state.tree.find(rev);
     if (!node) return std::nullopt;
     auto text = loadBody(sql, state.docKey, rev);
@@ -73,7 +73,9 @@ std::optional<std::string> renderRevText(ModelSql& sql, const DocState& state, c
 
 }  // namespace
 
-StoreError badRequest(const std::string& reason) { return StoreError(400, "bad_request", reason); }
+StoreError badRequest(const std::string& reason) {
+    return StoreError(400, "bad_request", reason);
+}
 
 // The body of a document without its special fields. Throws 400 for unknown `_` fields.
 Json stripSpecial(const Json& doc) {
@@ -128,7 +130,8 @@ std::optional<std::string> loadBody(ModelSql& sql, int64_t docKey, const std::st
     return st.text(0);
 }
 
-std::unordered_map<std::string, DocState> loadDocs(ModelSql& sql, int64_t dbId, const std::vector<std::string>& ids) {
+std::unordered_map<std::string, DocState> loadDocs(ModelSql& sql, int64_t dbId,
+                                                   const std::vector<std::string>& ids) {
     std::unordered_map<std::string, DocState> out;
     std::string idList = "[";
     for (const auto& id : ids) {
@@ -140,7 +143,8 @@ std::unordered_map<std::string, DocState> loadDocs(ModelSql& sql, int64_t dbId, 
     std::unordered_map<int64_t, DocState*> byKey;
     std::string keyList = "[";
     {
-        auto st = sql.prepare("SELECT doc_key, id FROM docs WHERE db_id = ?1 AND id IN (SELECT value FROM json_each(?2))");
+        auto st = sql.prepare(
+            "SELECT doc_key, id FROM docs WHERE db_id = ?1 AND id IN (SELECT value FROM json_each(?2))");
         st.bind(1, dbId).bind(2, idList);
         while (st.step()) {
             auto it = out.find(st.text(1));
@@ -272,7 +276,8 @@ Json SqliteDatabase::get(const std::string& id, const GetOptions& options) {
                 (leaf->deleted ? deletedConflicts : conflicts).push_back(leaf->rev);
             }
             if (options.conflicts && !conflicts.empty()) (*doc)["_conflicts"] = conflicts;
-            if (options.deletedConflicts && !deletedConflicts.empty()) (*doc)["_deleted_conflicts"] = deletedConflicts;
+            if (options.deletedConflicts && !deletedConflicts.empty())
+                (*doc)["_deleted_conflicts"] = deletedConflicts;
         }
         if (options.revsInfo) {
             Json info = Json::array();
@@ -344,7 +349,8 @@ ChangesResult SqliteDatabase::changes(const ChangesOptions& options) {
         // documents need them row by row.
         const bool leavesPerRow = options.includeDocs && options.conflicts;
         std::vector<std::pair<size_t, int64_t>> rowKeys;  // (index in results, doc_key)
-        auto st = sql.prepare("SELECT doc_key, id, seq, winner, deleted FROM docs WHERE db_id = ? AND seq > ? ORDER BY seq");
+        auto st = sql.prepare(
+            "SELECT doc_key, id, seq, winner, deleted FROM docs WHERE db_id = ? AND seq > ? ORDER BY seq");
         st.bind(1, m_dbId).bind(2, static_cast<int64_t>(options.since));
         while (result.results.size() < limit && st.step()) {
             uint64_t seq = static_cast<uint64_t>(st.integer(2));
@@ -364,7 +370,9 @@ ChangesResult SqliteDatabase::changes(const ChangesOptions& options) {
                 std::vector<std::pair<RevId, bool>> leaves;
                 auto q = sql.prepare("SELECT gen, hash, deleted FROM revs WHERE doc_key = ? AND leaf = 1");
                 q.bind(1, docKey);
-                while (q.step()) leaves.emplace_back(RevId{static_cast<uint64_t>(q.integer(0)), q.text(1)}, q.integer(2) != 0);
+                while (q.step())
+                    leaves.emplace_back(RevId{static_cast<uint64_t>(q.integer(0)), q.text(1)},
+                                        q.integer(2) != 0);
                 addLeaves(row, leaves);
             }
             if (options.includeDocs) {
@@ -393,11 +401,13 @@ ChangesResult SqliteDatabase::changes(const ChangesOptions& options) {
             keyList += ']';
             std::unordered_map<int64_t, std::vector<std::pair<RevId, bool>>> leaves;
             auto q = sql.prepare(
-                "SELECT doc_key, gen, hash, deleted FROM revs WHERE doc_key IN (SELECT value FROM json_each(?1)) "
+                "SELECT doc_key, gen, hash, deleted FROM revs WHERE doc_key IN (SELECT value FROM "
+                "json_each(?1)) "
                 "AND leaf = 1");
             q.bind(1, keyList);
             while (q.step())
-                leaves[q.integer(0)].emplace_back(RevId{static_cast<uint64_t>(q.integer(1)), q.text(2)}, q.integer(3) != 0);
+                leaves[q.integer(0)].emplace_back(RevId{static_cast<uint64_t>(q.integer(1)), q.text(2)},
+                                                  q.integer(3) != 0);
             for (const auto& [index, key] : rowKeys) addLeaves(result.results[index], leaves[key]);
         }
         auto pending = sql.prepare("SELECT count(*) FROM docs WHERE db_id = ? AND seq > ?");
@@ -422,7 +432,8 @@ RevsDiffResult SqliteDatabase::revsDiff(const RevsDiffRequest& request) {
             uint64_t maxMissingGen = 0;
             for (const auto& rev : revs) {
                 if (state.tree.contains(rev)) continue;
-                if (std::find(entry.missing.begin(), entry.missing.end(), rev) != entry.missing.end()) continue;
+                if (std::find(entry.missing.begin(), entry.missing.end(), rev) != entry.missing.end())
+                    continue;
                 entry.missing.push_back(rev);
                 if (auto r = parseRevId(rev)) maxMissingGen = std::max(maxMissingGen, r->gen);
             }
@@ -435,7 +446,8 @@ RevsDiffResult SqliteDatabase::revsDiff(const RevsDiffRequest& request) {
     return result;
 }
 
-std::vector<BulkGetResult> SqliteDatabase::bulkGet(const std::vector<BulkGetRequest>& request, bool withRevisions) {
+std::vector<BulkGetResult> SqliteDatabase::bulkGet(const std::vector<BulkGetRequest>& request,
+                                                   bool withRevisions) {
     checkAlive();
     std::vector<BulkGetResult> out;
     for (const auto& item : request) {
@@ -446,9 +458,12 @@ std::vector<BulkGetResult> SqliteDatabase::bulkGet(const std::vector<BulkGetRequ
         };
         try {
             if (item.rev) {
-                for (auto& rr : openRevs(item.id, std::vector<std::string>{*item.rev}, withRevisions, false)) {
-                    if (rr.doc) r.docs.push_back(std::move(*rr.doc));
-                    else error(rr.rev, "not_found", "missing");
+                for (auto& rr :
+                     openRevs(item.id, std::vector<std::string>{*item.rev}, withRevisions, false)) {
+                    if (rr.doc)
+                        r.docs.push_back(std::move(*rr.doc));
+                    else
+                        error(rr.rev, "not_found", "missing");
                 }
             } else {
                 GetOptions o;
@@ -484,8 +499,9 @@ std::vector<BulkGetTextResult> SqliteDatabase::bulkGetText(const std::vector<Bul
             BulkGetTextResult r;
             r.id = item.id;
             auto error = [&](const std::string& rev, const std::string& err, const std::string& reason) {
-                r.docs.push_back({false, Json{{"id", item.id}, {"rev", rev}, {"error", err}, {"reason", reason}}.dump(
-                                             -1, ' ', false, Json::error_handler_t::replace)});
+                r.docs.push_back(
+                    {false, Json{{"id", item.id}, {"rev", rev}, {"error", err}, {"reason", reason}}.dump(
+                                -1, ' ', false, Json::error_handler_t::replace)});
             };
             try {
                 if (item.rev) {  // as openRevs(id, {rev}, withRevisions, latest = false)
@@ -559,7 +575,8 @@ AllDocsResult SqliteDatabase::allDocs(const AllDocsOptions& options) {
                 int64_t docKey = 0;
                 bool found = false;
                 {
-                    auto st = sql.prepare("SELECT doc_key, winner, deleted FROM docs WHERE db_id = ? AND id = ?");
+                    auto st =
+                        sql.prepare("SELECT doc_key, winner, deleted FROM docs WHERE db_id = ? AND id = ?");
                     st.bind(1, m_dbId).bind(2, key);
                     if ((found = st.step())) {
                         docKey = st.integer(0);
@@ -567,8 +584,10 @@ AllDocsResult SqliteDatabase::allDocs(const AllDocsOptions& options) {
                         row.deleted = st.integer(2) != 0;
                     }
                 }
-                if (found) addDoc(row, docKey);
-                else row.error = "not_found";
+                if (found)
+                    addDoc(row, docKey);
+                else
+                    row.error = "not_found";
                 result.rows.push_back(std::move(row));
             }
             return;
@@ -618,7 +637,8 @@ std::optional<Json> SqliteDatabase::getLocal(const std::string& id) {
 
 PutResult SqliteDatabase::putLocal(const std::string& id, const Json& body) {
     checkAlive();
-    if (id.empty() || id.size() > kMaxIdBytes || !isValidUtf8(id)) throw badRequest("Invalid _local document id.");
+    if (id.empty() || id.size() > kMaxIdBytes || !isValidUtf8(id))
+        throw badRequest("Invalid _local document id.");
     if (!body.is_object()) throw badRequest("A document must be a JSON object.");
     Json clean = body;
     for (const char* k : {"_id", "_rev", "_revisions", "_deleted"}) clean.erase(k);

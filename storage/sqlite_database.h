@@ -18,13 +18,16 @@ public:
     PutResult post(const Json& doc) override;
     PutResult remove(const std::string& id, const std::string& rev) override;
     Json get(const std::string& id, const GetOptions& options) override;
-    std::vector<RevResult> openRevs(const std::string& id, const std::optional<std::vector<std::string>>& revs,
-                                    bool withRevisions, bool latest) override;
+    std::vector<RevResult> openRevs(const std::string& id,
+                                    const std::optional<std::vector<std::string>>& revs, bool withRevisions,
+                                    bool latest) override;
     std::vector<BulkResult> bulkDocs(const std::vector<Json>& docs, bool newEdits) override;
     ChangesResult changes(const ChangesOptions& options) override;
     RevsDiffResult revsDiff(const RevsDiffRequest& request) override;
-    std::vector<BulkGetResult> bulkGet(const std::vector<BulkGetRequest>& request, bool withRevisions) override;
-    std::vector<BulkGetTextResult> bulkGetText(const std::vector<BulkGetRequest>& request, bool withRevisions) override;
+    std::vector<BulkGetResult> bulkGet(const std::vector<BulkGetRequest>& request,
+                                       bool withRevisions) override;
+    std::vector<BulkGetTextResult> bulkGetText(const std::vector<BulkGetRequest>& request,
+                                               bool withRevisions) override;
     AllDocsResult allDocs(const AllDocsOptions& options) override;
     std::optional<Json> getLocal(const std::string& id) override;
     PutResult putLocal(const std::string& id, const Json& body) override;

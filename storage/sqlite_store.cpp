@@ -83,7 +83,8 @@ std::unique_ptr<Store> Store::open(const std::filesystem::path& dataDir) {
     return std::make_unique<SqliteStore>(dataDir);
 }
 
-SqliteStore::SqliteStore(const std::filesystem::path& dataDir) : m_dataDir(dataDir), m_file(fileName(dataDir)) {
+SqliteStore::SqliteStore(const std::filesystem::path& dataDir)
+    : m_dataDir(dataDir), m_file(fileName(dataDir)) {
     std::error_code ec;
     std::filesystem::create_directories(dataDir, ec);
     if (ec || !std::filesystem::is_directory(dataDir))
@@ -105,7 +106,8 @@ std::unique_ptr<SqlConnection> SqliteStore::openConnection(bool forWrite) {
     int rc = sqlite3_open_v2(m_file.c_str(), &conn->db, flags, nullptr);
     if (rc != SQLITE_OK) {
         std::string msg = conn->db ? sqlite3_errmsg(conn->db) : sqlite3_errstr(rc);
-        throw StoreError(500, "cannot_open", "Cannot open the local database " + m_file.string() + ": " + msg + ".");
+        throw StoreError(500, "cannot_open",
+                         "Cannot open the local database " + m_file.string() + ": " + msg + ".");
     }
     sqlite3_extended_result_codes(conn->db, 1);
     sqlite3_busy_timeout(conn->db, 10000);
@@ -120,8 +122,9 @@ std::unique_ptr<SqlConnection> SqliteStore::openConnection(bool forWrite) {
         }
         conn->sql->exec("PRAGMA foreign_keys=OFF; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16000");
     } catch (const StoreError& e) {
-        throw StoreError(500, "cannot_open",
-                         "Cannot use the data folder " + m_dataDir.string() + " (is it writable?): " + e.reason());
+        throw StoreError(
+            500, "cannot_open",
+            "Cannot use the data folder " + m_dataDir.string() + " (is it writable?): " + e.reason());
     }
     std::vector<std::function<void(sqlite3*)>> inits;
     {
@@ -263,17 +266,19 @@ std::shared_ptr<SqliteDatabase> SqliteStore::openHandle(int64_t dbId, const std:
 
 std::shared_ptr<Database> SqliteStore::createDatabase(const std::string& name) {
     if (!isValidDatabaseName(name))
-        throw StoreError(400, "illegal_database_name",
-                         "Name: '" + name +
-                             "'. Only lowercase characters (a-z), digits (0-9), and any of the characters _, $, "
-                             "(, ), +, -, and / are allowed. Must begin with a letter.");
+        throw StoreError(
+            400, "illegal_database_name",
+            "Name: '" + name +
+                "'. Only lowercase characters (a-z), digits (0-9), and any of the characters _, $, "
+                "(, ), +, -, and / are allowed. Must begin with a letter.");
     std::shared_ptr<SqliteDatabase> handle;
     write([&](WriteContext& ctx) {
         {
             auto st = ctx.sql().prepare("SELECT 1 FROM dbs WHERE name = ?");
             st.bind(1, name);
             if (st.step())
-                throw StoreError(412, "file_exists", "The database could not be created, the file already exists.");
+                throw StoreError(412, "file_exists",
+                                 "The database could not be created, the file already exists.");
         }
         auto ins = ctx.sql().prepare("INSERT INTO dbs(name, uuid) VALUES (?, ?)");
         ins.bind(1, name).bind(2, randomHex(16));
@@ -306,7 +311,8 @@ void SqliteStore::deleteDatabase(const std::string& name) {
             if (!st.step()) throw StoreError(404, "not_found", "Database does not exist.");
             dbId = st.integer(0);
         }
-        auto delRevs = ctx.sql().prepare("DELETE FROM revs WHERE doc_key IN (SELECT doc_key FROM docs WHERE db_id = ?)");
+        auto delRevs =
+            ctx.sql().prepare("DELETE FROM revs WHERE doc_key IN (SELECT doc_key FROM docs WHERE db_id = ?)");
         delRevs.bind(1, dbId).run();
         auto delDocs = ctx.sql().prepare("DELETE FROM docs WHERE db_id = ?");
         delDocs.bind(1, dbId).run();

@@ -81,7 +81,7 @@ struct ChangesOptions {
     std::optional<uint64_t> limit;
     bool allLeaves = true;  // style=all_docs: every leaf rev; false: the winner only
     bool includeDocs = false;
-    bool conflicts = false;  // with includeDocs
+    bool conflicts = false;                          // with includeDocs
     std::optional<std::vector<std::string>> docIds;  // filter=_doc_ids
 };
 
@@ -142,8 +142,8 @@ struct AllDocsOptions {
 struct AllDocsRow {
     std::string id;
     std::string rev;
-    bool deleted = false;        // only for rows asked for by `keys`
-    std::string error;           // "not_found" for a requested key that does not exist
+    bool deleted = false;  // only for rows asked for by `keys`
+    std::string error;     // "not_found" for a requested key that does not exist
     std::optional<Json> doc;
 };
 
@@ -221,8 +221,8 @@ class WriteContext;
 class DocumentObserver {
 public:
     virtual ~DocumentObserver() = default;
-    virtual void onWinnerChanged(WriteContext& txn, const std::string& database,
-                                 const std::string& docId, const Json* winner) = 0;
+    virtual void onWinnerChanged(WriteContext& txn, const std::string& database, const std::string& docId,
+                                 const Json* winner) = 0;
     // A database was deleted: drop everything projected from it.
     virtual void onDatabaseDeleted(WriteContext& txn, const std::string& database) = 0;
     // The outermost write transaction is about to commit: work an observer gathered for the whole

@@ -30,14 +30,18 @@ int digitsValue(std::string_view s, size_t pos, size_t count, bool& ok) {
     return v;
 }
 
-bool isLeap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+bool isLeap(int y) {
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
 
 int daysInMonth(int y, int m) {
     static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     return m == 2 && isLeap(y) ? 29 : kDays[m - 1];
 }
 
-int64_t floorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+int64_t floorDiv(int64_t a, int64_t b) {
+    return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
+}
 
 }  // namespace
 
@@ -64,8 +68,8 @@ LocalDateTime civilFromSeconds(int64_t secs) {
     const int d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
     const int m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
     const int y = static_cast<int>(yoe + era * 400 + (m <= 2));
-    return LocalDateTime{y, m, d, static_cast<int>(rem / 3600), static_cast<int>(rem / 60 % 60),
-                         static_cast<int>(rem % 60)};
+    return LocalDateTime{
+        y, m, d, static_cast<int>(rem / 3600), static_cast<int>(rem / 60 % 60), static_cast<int>(rem % 60)};
 }
 
 int64_t secondsFromCivil(const LocalDateTime& v) {
@@ -224,8 +228,8 @@ private:
             return !out.empty();
         }
         size_t begin = m_pos;
-        while (m_pos < m_s.size() && ((m_s[m_pos] >= 'A' && m_s[m_pos] <= 'Z') ||
-                                      (m_s[m_pos] >= 'a' && m_s[m_pos] <= 'z')))
+        while (m_pos < m_s.size() &&
+               ((m_s[m_pos] >= 'A' && m_s[m_pos] <= 'Z') || (m_s[m_pos] >= 'a' && m_s[m_pos] <= 'z')))
             ++m_pos;
         out = std::string(m_s.substr(begin, m_pos - begin));
         return out.size() >= 3;
@@ -240,7 +244,8 @@ private:
     // [+-]hh[:mm[:ss]] in seconds (hours up to 167 for rule times).
     bool offset(int& out) {
         int sign = 1;
-        if (m_pos < m_s.size() && (m_s[m_pos] == '+' || m_s[m_pos] == '-')) sign = m_s[m_pos++] == '-' ? -1 : 1;
+        if (m_pos < m_s.size() && (m_s[m_pos] == '+' || m_s[m_pos] == '-'))
+            sign = m_s[m_pos++] == '-' ? -1 : 1;
         int h, m = 0, sec = 0;
         if (!number(h)) return false;
         if (m_pos < m_s.size() && m_s[m_pos] == ':') {
@@ -307,7 +312,8 @@ std::shared_ptr<const TimeZone> parseTzif(const std::string& name, const std::st
     const size_t size = data.size();
     auto header = [&](size_t at, uint32_t counts[6]) {
         if (at + 44 > size || data.compare(at, 4, "TZif") != 0) badZone(name, "not a TZif file");
-        for (int i = 0; i < 6; ++i) counts[i] = static_cast<uint32_t>(readBigEndian(bytes + at + 20 + 4 * i, 4));
+        for (int i = 0; i < 6; ++i)
+            counts[i] = static_cast<uint32_t>(readBigEndian(bytes + at + 20 + 4 * i, 4));
     };
     // counts: isutcnt, isstdcnt, leapcnt, timecnt, typecnt, charcnt
     uint32_t c[6];
@@ -349,9 +355,11 @@ std::shared_ptr<const TimeZone> parseTzif(const std::string& name, const std::st
     std::shared_ptr<const TimeZone::Rule> rule;
     if (version >= '2' && at < size && data[at] == '\n') {
         size_t end = data.find('\n', at + 1);
-        if (end != std::string::npos && end > at + 1) rule = PosixParser(std::string_view(data).substr(at + 1, end - at - 1)).parse();
+        if (end != std::string::npos && end > at + 1)
+            rule = PosixParser(std::string_view(data).substr(at + 1, end - at - 1)).parse();
     }
-    return std::make_shared<TimeZone>(name, std::move(times), std::move(idx), std::move(types), std::move(rule));
+    return std::make_shared<TimeZone>(name, std::move(times), std::move(idx), std::move(types),
+                                      std::move(rule));
 }
 
 }  // namespace
@@ -420,7 +428,9 @@ std::string TimeZone::abbreviation(int64_t t) const {
     return typeAt(t).abbrev;
 }
 
-LocalDateTime TimeZone::toLocal(int64_t t) const { return civilFromSeconds(t + offsetSeconds(t)); }
+LocalDateTime TimeZone::toLocal(int64_t t) const {
+    return civilFromSeconds(t + offsetSeconds(t));
+}
 
 int64_t TimeZone::toUtc(const LocalDateTime& local) const {
     const int64_t wall = secondsFromCivil(local);

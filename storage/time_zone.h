@@ -28,7 +28,7 @@ std::string formatLocalDate(const LocalDateTime& value);
 // Proleptic Gregorian calendar helpers (days since 1970-01-01).
 int64_t daysFromCivil(int year, int month, int day);
 LocalDateTime civilFromSeconds(int64_t secondsSinceEpoch);  // as if the seconds were wall time
-int64_t secondsFromCivil(const LocalDateTime& value);        // as if the wall time were UTC
+int64_t secondsFromCivil(const LocalDateTime& value);       // as if the wall time were UTC
 // "YYYY-MM-DDTHH:MM:SSZ" for an instant, and its parser (also accepts a numeric offset).
 std::string formatUtcInstant(int64_t utcSeconds);
 std::optional<int64_t> parseUtcInstant(std::string_view text);

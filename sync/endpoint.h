@@ -30,7 +30,7 @@ struct ChangeEntry {
 
 struct ChangesPage {
     std::vector<ChangeEntry> results;
-    Json lastSeq;                    // opaque; the `since` of the next page
+    Json lastSeq;                     // opaque; the `since` of the next page
     std::optional<uint64_t> pending;  // changes left after this page, when the peer says
 };
 
@@ -137,7 +137,7 @@ private:
     std::string docPath(const std::string& id) const;
     FetchResult fetchOneByOne(const std::vector<std::pair<std::string, std::string>>& idRevs);
 
-    std::string m_url;     // as given, for openFetcher()
+    std::string m_url;  // as given, for openFetcher()
     std::string m_dbName;
     std::string m_dbPath;  // "/" + encoded name
     HttpClient m_client;

@@ -165,7 +165,8 @@ HttpResponse HttpClient::request(const std::string& method, const std::string& p
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, long(m_options.connectTimeout.count()));
     curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, m_options.lowSpeedBytes);
     curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, long(m_options.lowSpeedTime.count()));
-    if (m_options.totalTimeout.count() > 0) curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, long(m_options.totalTimeout.count()));
+    if (m_options.totalTimeout.count() > 0)
+        curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, long(m_options.totalTimeout.count()));
     curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(m_options.maxResponseBytes));
     curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, m_options.insecure ? 0L : 1L);
     curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, m_options.insecure ? 0L : 2L);
@@ -212,19 +213,23 @@ HttpResponse HttpClient::request(const std::string& method, const std::string& p
     if (m_impl->tooLarge || rc == CURLE_FILESIZE_EXCEEDED) {
         std::string size = m_impl->announced ? std::to_string(m_impl->announced) + " bytes" : "more bytes";
         throw SyncError(ErrorKind::TooLarge, "the server's answer to " + where + " is too large (" + size +
-                                                 ", the limit is " + std::to_string(m_options.maxResponseBytes) +
+                                                 ", the limit is " +
+                                                 std::to_string(m_options.maxResponseBytes) +
                                                  " bytes); refused without reading it");
     }
     switch (rc) {
-        case CURLE_ABORTED_BY_CALLBACK: throw SyncError(ErrorKind::Cancelled, "cancelled");
+        case CURLE_ABORTED_BY_CALLBACK:
+            throw SyncError(ErrorKind::Cancelled, "cancelled");
         case CURLE_COULDNT_RESOLVE_HOST:
         case CURLE_COULDNT_RESOLVE_PROXY:
-            throw SyncError(ErrorKind::Dns, "cannot find the server (" + detail + "): check the address and the network");
+            throw SyncError(ErrorKind::Dns,
+                            "cannot find the server (" + detail + "): check the address and the network");
         case CURLE_COULDNT_CONNECT:
             throw SyncError(ErrorKind::Network, "cannot connect to " + m_displayUrl + " (" + detail +
                                                     "): the server is down or the network is unavailable");
         case CURLE_OPERATION_TIMEDOUT:
-            throw SyncError(ErrorKind::Timeout, "the server did not answer in time (" + where + ": " + detail + ")");
+            throw SyncError(ErrorKind::Timeout,
+                            "the server did not answer in time (" + where + ": " + detail + ")");
         case CURLE_SSL_CONNECT_ERROR:
         case CURLE_PEER_FAILED_VERIFICATION:
         case CURLE_SSL_CERTPROBLEM:
@@ -238,8 +243,8 @@ HttpResponse HttpClient::request(const std::string& method, const std::string& p
         case CURLE_BAD_CONTENT_ENCODING:
             throw SyncError(ErrorKind::Protocol, "the server sent a garbled compressed answer to " + where);
         default:
-            throw SyncError(ErrorKind::Network, "the connection to " + m_displayUrl + " failed during " + where +
-                                                    " (" + detail + ")");
+            throw SyncError(ErrorKind::Network, "the connection to " + m_displayUrl + " failed during " +
+                                                    where + " (" + detail + ")");
     }
 }
 
@@ -248,12 +253,14 @@ SyncError httpError(const HttpResponse& response, const std::string& what) {
     std::string error, reason;
     auto parsed = Json::parse(response.body, nullptr, false);
     if (parsed.is_object()) {
-        if (parsed.contains("error") && parsed["error"].is_string()) error = parsed["error"].get<std::string>();
-        if (parsed.contains("reason") && parsed["reason"].is_string()) reason = parsed["reason"].get<std::string>();
+        if (parsed.contains("error") && parsed["error"].is_string())
+            error = parsed["error"].get<std::string>();
+        if (parsed.contains("reason") && parsed["reason"].is_string())
+            reason = parsed["reason"].get<std::string>();
     } else if (looksLikeHtml(response)) {
         auto title = htmlTitle(response.body);
-        reason = "the server answered with a web page" + (title.empty() ? std::string() : " (\"" + title + "\")") +
-                 " instead of the CouchDB API";
+        reason = "the server answered with a web page" +
+                 (title.empty() ? std::string() : " (\"" + title + "\")") + " instead of the CouchDB API";
     }
     std::string message = what + ": HTTP " + std::to_string(status);
     if (!error.empty()) message += " " + error;
@@ -283,8 +290,9 @@ Json HttpClient::json(const std::string& method, const std::string& path, const 
     auto parsed = Json::parse(response.body, nullptr, false);
     if (parsed.is_discarded()) {
         if (looksLikeHtml(response))
-            throw SyncError(ErrorKind::Protocol, what + ": the server answered with a web page instead of JSON; "
-                                                         "is this the address of a CouchDB-compatible database?");
+            throw SyncError(ErrorKind::Protocol, what +
+                                                     ": the server answered with a web page instead of JSON; "
+                                                     "is this the address of a CouchDB-compatible database?");
         throw SyncError(ErrorKind::Protocol, what + ": the server's answer is not valid JSON (" +
                                                  std::to_string(response.body.size()) + " bytes)");
     }

@@ -63,7 +63,8 @@ public:
 
     // A JSON request/answer. Throws SyncError for any status >= 400 (Auth for 401/403, with
     // CouchDB's "error"/"reason" when the body has them) and Protocol when the answer is not JSON.
-    Json json(const std::string& method, const std::string& path, const std::optional<Json>& body = std::nullopt);
+    Json json(const std::string& method, const std::string& path,
+              const std::optional<Json>& body = std::nullopt);
 
     // POST /_session with the configured user and password; later requests carry the cookie.
     void login();

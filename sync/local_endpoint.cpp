@@ -14,7 +14,8 @@ auto guarded(const std::string& db, F&& f) -> decltype(f()) {
         return f();
     } catch (const storage::StoreError& e) {
         ErrorKind kind = (e.status() == 401 || e.status() == 403) ? ErrorKind::Auth : ErrorKind::Local;
-        throw SyncError(kind, "local database '" + db + "': " + e.reason(), e.status(), e.error(), e.reason());
+        throw SyncError(kind, "local database '" + db + "': " + e.reason(), e.status(), e.error(),
+                        e.reason());
     }
 }
 
@@ -40,13 +41,18 @@ std::string LocalEndpoint::identity() {
     return guarded(m_db->name(), [&] { return "local:" + m_db->info().uuid; });
 }
 
-std::string LocalEndpoint::displayName() const { return m_db->name(); }
+std::string LocalEndpoint::displayName() const {
+    return m_db->name();
+}
 
 Json LocalEndpoint::info(bool) {
     return guarded(m_db->name(), [&] {
         auto i = m_db->info();
-        return Json{{"db_name", i.name}, {"doc_count", i.docCount}, {"doc_del_count", i.docDelCount},
-                    {"update_seq", i.updateSeq}, {"uuid", i.uuid}};
+        return Json{{"db_name", i.name},
+                    {"doc_count", i.docCount},
+                    {"doc_del_count", i.docDelCount},
+                    {"update_seq", i.updateSeq},
+                    {"uuid", i.uuid}};
     });
 }
 
@@ -70,7 +76,8 @@ ChangesPage LocalEndpoint::changes(const Json& since, size_t limit) {
         ChangesPage page;
         page.results.reserve(result.results.size());
         for (auto& row : result.results)
-            page.results.push_back(ChangeEntry{Json(row.seq), std::move(row.id), std::move(row.revs), row.deleted});
+            page.results.push_back(
+                ChangeEntry{Json(row.seq), std::move(row.id), std::move(row.revs), row.deleted});
         page.lastSeq = result.lastSeq;
         page.pending = result.pending;
         return page;

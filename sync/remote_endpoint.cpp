@@ -55,14 +55,15 @@ std::pair<std::string, std::string> splitDatabaseUrl(const std::string& database
     while (url.size() > scheme + 3 && url.back() == '/') url.pop_back();
     auto pathStart = url.find('/', scheme + 3);
     if (pathStart == std::string::npos)
-        throw SyncError(ErrorKind::Protocol, "'" + databaseUrl +
-                                                 "' names no database: add it to the path, e.g. http://host:5984/library");
+        throw SyncError(
+            ErrorKind::Protocol,
+            "'" + databaseUrl + "' names no database: add it to the path, e.g. http://host:5984/library");
     auto lastSlash = url.rfind('/');
     std::string server = url.substr(0, lastSlash);
     std::string db = urlDecode(url.substr(lastSlash + 1));
     if (!storage::isValidDatabaseName(db))
-        throw SyncError(ErrorKind::Protocol, "'" + db + "' in " + stripCredentials(databaseUrl) +
-                                                 " is not a valid database name");
+        throw SyncError(ErrorKind::Protocol,
+                        "'" + db + "' in " + stripCredentials(databaseUrl) + " is not a valid database name");
     return {server, db};
 }
 
@@ -91,7 +92,9 @@ std::string RemoteEndpoint::identity() {
     return id;
 }
 
-std::string RemoteEndpoint::displayName() const { return m_client.displayUrl() + m_dbPath; }
+std::string RemoteEndpoint::displayName() const {
+    return m_client.displayUrl() + m_dbPath;
+}
 
 std::string RemoteEndpoint::docPath(const std::string& id) const {
     if (id.rfind("_design/", 0) == 0) return m_dbPath + "/_design/" + urlEncode(id.substr(8));
@@ -134,7 +137,8 @@ void RemoteEndpoint::putLocal(const std::string& id, Json body) {
         if (auto it = m_localRevs.find(id); it != m_localRevs.end()) body["_rev"] = it->second;
         try {
             Json answer = m_client.json("PUT", path, body);
-            if (answer.contains("rev") && answer["rev"].is_string()) m_localRevs[id] = answer["rev"].get<std::string>();
+            if (answer.contains("rev") && answer["rev"].is_string())
+                m_localRevs[id] = answer["rev"].get<std::string>();
             return;
         } catch (const SyncError& e) {
             if (attempt == 0 && e.kind() == ErrorKind::Http && e.status() == 409) {
@@ -148,15 +152,17 @@ void RemoteEndpoint::putLocal(const std::string& id, Json body) {
 }
 
 ChangesPage RemoteEndpoint::changes(const Json& since, size_t limit) {
-    Json answer = m_client.json("GET", m_dbPath + "/_changes?style=all_docs&feed=normal&since=" + sinceParam(since) +
-                                           "&limit=" + std::to_string(limit));
+    Json answer =
+        m_client.json("GET", m_dbPath + "/_changes?style=all_docs&feed=normal&since=" + sinceParam(since) +
+                                 "&limit=" + std::to_string(limit));
     if (!answer.is_object() || !answer.contains("results") || !answer["results"].is_array())
         throw SyncError(ErrorKind::Protocol, displayName() + "/_changes: the answer has no \"results\" list");
     ChangesPage page;
     page.results.reserve(answer["results"].size());
     for (auto& row : answer["results"]) {
         if (!row.is_object() || !row.contains("id") || !row["id"].is_string() || !row.contains("changes"))
-            throw SyncError(ErrorKind::Protocol, displayName() + "/_changes: a row lacks \"id\" or \"changes\"");
+            throw SyncError(ErrorKind::Protocol,
+                            displayName() + "/_changes: a row lacks \"id\" or \"changes\"");
         ChangeEntry entry;
         entry.seq = row.value("seq", Json());
         entry.id = row["id"].get<std::string>();
@@ -175,8 +181,9 @@ ChangesPage RemoteEndpoint::changes(const Json& since, size_t limit) {
 }
 
 bool RemoteEndpoint::waitForChanges(const Json& since, std::chrono::milliseconds timeout) {
-    Json answer = m_client.json("GET", m_dbPath + "/_changes?feed=longpoll&limit=1&since=" + sinceParam(since) +
-                                           "&timeout=" + std::to_string(timeout.count()));
+    Json answer =
+        m_client.json("GET", m_dbPath + "/_changes?feed=longpoll&limit=1&since=" + sinceParam(since) +
+                                 "&timeout=" + std::to_string(timeout.count()));
     return answer.is_object() && answer.contains("results") && answer["results"].is_array() &&
            !answer["results"].empty();
 }
@@ -185,7 +192,8 @@ storage::RevsDiffResult RemoteEndpoint::revsDiff(const storage::RevsDiffRequest&
     Json body = Json::object();
     for (const auto& [id, revs] : request) body[id] = revs;
     Json answer = m_client.json("POST", m_dbPath + "/_revs_diff", body);
-    if (!answer.is_object()) throw SyncError(ErrorKind::Protocol, displayName() + "/_revs_diff: not a JSON object");
+    if (!answer.is_object())
+        throw SyncError(ErrorKind::Protocol, displayName() + "/_revs_diff: not a JSON object");
     storage::RevsDiffResult result;
     for (auto& [id, entry] : answer.items()) {
         storage::RevsDiffEntry out;
@@ -207,7 +215,8 @@ FetchResult RemoteEndpoint::fetch(const std::vector<std::pair<std::string, std::
         for (const auto& [id, rev] : idRevs) docs.push_back({{"id", id}, {"rev", rev}});
         Json answer;
         try {
-            answer = m_client.json("POST", m_dbPath + "/_bulk_get?revs=true&latest=true", Json{{"docs", docs}});
+            answer =
+                m_client.json("POST", m_dbPath + "/_bulk_get?revs=true&latest=true", Json{{"docs", docs}});
         } catch (const SyncError& e) {
             bool lacking = e.kind() == ErrorKind::Http &&
                            (e.status() == 404 || e.status() == 405 || e.status() == 400 || e.status() == 501);
@@ -216,7 +225,8 @@ FetchResult RemoteEndpoint::fetch(const std::vector<std::pair<std::string, std::
         }
         if (m_bulkGet) {
             if (!answer.is_object() || !answer.contains("results") || !answer["results"].is_array())
-                throw SyncError(ErrorKind::Protocol, displayName() + "/_bulk_get: the answer has no \"results\" list");
+                throw SyncError(ErrorKind::Protocol,
+                                displayName() + "/_bulk_get: the answer has no \"results\" list");
             FetchResult out;
             for (auto& result : answer["results"]) {
                 if (!result.contains("docs") || !result["docs"].is_array()) continue;
@@ -245,20 +255,24 @@ FetchResult RemoteEndpoint::fetchOneByOne(const std::vector<std::pair<std::strin
         Json revs = byId[id];
         Json answer;
         try {
-            answer = m_client.json("GET", docPath(id) + "?revs=true&latest=true&open_revs=" + urlEncode(revs.dump()));
+            answer = m_client.json(
+                "GET", docPath(id) + "?revs=true&latest=true&open_revs=" + urlEncode(revs.dump()));
         } catch (const SyncError& e) {
             if (e.kind() != ErrorKind::Http || e.status() >= 500) throw;
             for (auto& rev : byId[id])
-                out.errors.push_back({{"id", id}, {"rev", rev}, {"error", e.error()}, {"reason", e.reason()}});
+                out.errors.push_back(
+                    {{"id", id}, {"rev", rev}, {"error", e.error()}, {"reason", e.reason()}});
             continue;
         }
         if (!answer.is_array())
-            throw SyncError(ErrorKind::Protocol, displayName() + ": open_revs for '" + id + "' is not a JSON list");
+            throw SyncError(ErrorKind::Protocol,
+                            displayName() + ": open_revs for '" + id + "' is not a JSON list");
         for (auto& item : answer) {
             if (item.contains("ok") && item["ok"].is_object())
                 out.docs.push_back(std::move(item["ok"]));
             else if (item.contains("missing"))
-                out.errors.push_back({{"id", id}, {"rev", item["missing"]}, {"error", "not_found"}, {"reason", "missing"}});
+                out.errors.push_back(
+                    {{"id", id}, {"rev", item["missing"]}, {"error", "not_found"}, {"reason", "missing"}});
         }
     }
     return out;
@@ -268,7 +282,8 @@ std::vector<storage::BulkResult> RemoteEndpoint::writeRevisions(const std::vecto
     if (docs.empty()) return {};
     Json body = {{"docs", docs}, {"new_edits", false}};
     Json answer = m_client.json("POST", m_dbPath + "/_bulk_docs", body);
-    if (!answer.is_array()) throw SyncError(ErrorKind::Protocol, displayName() + "/_bulk_docs: the answer is not a list");
+    if (!answer.is_array())
+        throw SyncError(ErrorKind::Protocol, displayName() + "/_bulk_docs: the answer is not a list");
     std::vector<storage::BulkResult> failed;
     for (auto& row : answer) {
         if (!row.is_object() || !row.contains("error")) continue;
@@ -276,7 +291,8 @@ std::vector<storage::BulkResult> RemoteEndpoint::writeRevisions(const std::vecto
         r.id = row.value("id", "");
         r.rev = row.value("rev", "");
         r.error = row["error"].is_string() ? row["error"].get<std::string>() : row["error"].dump();
-        r.reason = row.contains("reason") && row["reason"].is_string() ? row["reason"].get<std::string>() : "";
+        r.reason =
+            row.contains("reason") && row["reason"].is_string() ? row["reason"].get<std::string>() : "";
         failed.push_back(std::move(r));
     }
     return failed;

@@ -48,7 +48,8 @@ std::string httpDate() {
 }
 
 std::string sessionOf(const Json& log) {
-    return log.contains("session_id") && log["session_id"].is_string() ? log["session_id"].get<std::string>() : "";
+    return log.contains("session_id") && log["session_id"].is_string() ? log["session_id"].get<std::string>()
+                                                                       : "";
 }
 
 const Json& historyOf(const Json& log) {
@@ -89,13 +90,14 @@ Replicator::Replicator(Endpoint& source, Endpoint& target, ReplicationOptions op
                             : (localTarget ? Passage::Entering : Passage::Between);
 }
 
-std::string Replicator::makeReplicationId(const std::string& sourceIdentity, const std::string& targetIdentity) {
+std::string Replicator::makeReplicationId(const std::string& sourceIdentity,
+                                          const std::string& targetIdentity) {
     static const int ready = sodium_init();
     (void)ready;
     std::string input = "kenes-replication/1\n" + sourceIdentity + "\n" + targetIdentity + "\n";
     unsigned char digest[16];
-    crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char*>(input.data()), input.size(),
-                       nullptr, 0);
+    crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char*>(input.data()),
+                       input.size(), nullptr, 0);
     return hex(digest, sizeof digest);
 }
 
@@ -133,20 +135,23 @@ auto Replicator::withRetry(const char* step, F&& f, bool failFastOffline) -> dec
     static thread_local std::mt19937 rng{std::random_device{}()};
     auto delay = m_options.initialBackoff;
     for (int attempt = 1;; ++attempt) {
-        if (m_cancelled.load() || m_abandoned.load()) throw SyncError(ErrorKind::Cancelled, "replication cancelled");
+        if (m_cancelled.load() || m_abandoned.load())
+            throw SyncError(ErrorKind::Cancelled, "replication cancelled");
         try {
             try {
                 return f();
             } catch (const Json::exception& e) {
-                throw SyncError(ErrorKind::Protocol, std::string("unexpected answer while ") + step + " (" + e.what() + ")");
+                throw SyncError(ErrorKind::Protocol,
+                                std::string("unexpected answer while ") + step + " (" + e.what() + ")");
             }
         } catch (const SyncError& e) {
             if (e.kind() == ErrorKind::Cancelled || m_cancelled.load() || m_abandoned.load())
                 throw SyncError(ErrorKind::Cancelled, "replication cancelled");
             if (!e.retryable() || (failFastOffline && e.offline())) throw;
             if (attempt >= m_options.maxAttempts)
-                throw SyncError(e.kind(), std::string(e.what()) + " (while " + step + "; gave up after " +
-                                              std::to_string(attempt) + " attempts)",
+                throw SyncError(e.kind(),
+                                std::string(e.what()) + " (while " + step + "; gave up after " +
+                                    std::to_string(attempt) + " attempts)",
                                 e.status(), e.error(), e.reason());
         }
         update([](ReplicationProgress& p) { ++p.retries; });
@@ -200,7 +205,8 @@ void Replicator::writeCheckpoint(const Json& seq, const Json& startSeq) {
         Json history = Json::array({entry});
         if (previous)
             for (const auto& old : historyOf(*previous))
-                if (history.size() < kHistoryLimit && old.is_object() && old.value("session_id", "") != m_sessionId)
+                if (history.size() < kHistoryLimit && old.is_object() &&
+                    old.value("session_id", "") != m_sessionId)
                     history.push_back(old);
         return Json{{"session_id", m_sessionId},
                     {"source_last_seq", seq},
@@ -239,11 +245,14 @@ ReplicationResult Replicator::run() {
     // later network trouble is retried.
     auto check = [&](Endpoint& endpoint, bool create, const char* step) {
         try {
-            withRetry(step, [&] { return endpoint.info(create); }, true);
+            withRetry(
+                step, [&] { return endpoint.info(create); }, true);
         } catch (const SyncError& e) {
             if (e.kind() == ErrorKind::Http && e.status() == 404)
-                throw SyncError(ErrorKind::Http, "the database " + endpoint.displayName() + " does not exist (" +
-                                                     e.what() + ")", e.status(), e.error(), e.reason());
+                throw SyncError(
+                    ErrorKind::Http,
+                    "the database " + endpoint.displayName() + " does not exist (" + e.what() + ")",
+                    e.status(), e.error(), e.reason());
             throw;
         }
     };
@@ -333,7 +342,8 @@ ReplicationResult Replicator::run() {
     };
     try {
         for (;;) {
-            ChangesPage page = withRetry("reading changes", [&] { return m_source.changes(since, m_options.batchSize); });
+            ChangesPage page =
+                withRetry("reading changes", [&] { return m_source.changes(since, m_options.batchSize); });
             update([&](ReplicationProgress& p) {
                 p.changesRead += page.results.size();
                 p.pending = page.pending;
@@ -354,7 +364,8 @@ ReplicationResult Replicator::run() {
                         ++checked;
                     }
             }
-            auto diff = withRetry("comparing revisions with the target", [&] { return m_target.revsDiff(request); });
+            auto diff =
+                withRetry("comparing revisions with the target", [&] { return m_target.revsDiff(request); });
             std::vector<std::pair<std::string, std::string>> missing;
             for (const auto& [id, entry] : diff)
                 for (const auto& rev : entry.missing) missing.emplace_back(id, rev);
@@ -365,14 +376,16 @@ ReplicationResult Replicator::run() {
 
             since = page.lastSeq;
             if (fetchers.empty()) {
-                inFlight.push_back({std::async(std::launch::deferred, fetchBatch, std::ref(m_source), std::move(missing)),
-                                    since});
+                inFlight.push_back(
+                    {std::async(std::launch::deferred, fetchBatch, std::ref(m_source), std::move(missing)),
+                     since});
                 writeOldest();
             } else {
                 while (inFlight.size() >= fetchers.size()) writeOldest();
                 Endpoint& fetcher = *fetchers[nextFetcher++ % fetchers.size()];
                 inFlight.push_back(
-                    {std::async(std::launch::async, fetchBatch, std::ref(fetcher), std::move(missing)), since});
+                    {std::async(std::launch::async, fetchBatch, std::ref(fetcher), std::move(missing)),
+                     since});
             }
             // A short page ends the feed; so does "pending": 0 when the peer reports it.
             bool more = page.pending ? *page.pending > 0 : page.results.size() >= m_options.batchSize;
@@ -391,7 +404,8 @@ ReplicationResult Replicator::run() {
             m_wake.notify_all();
         }
         for (auto& batch : inFlight)
-            if (batch.fetched.wait_for(std::chrono::seconds(0)) != std::future_status::deferred) batch.fetched.wait();
+            if (batch.fetched.wait_for(std::chrono::seconds(0)) != std::future_status::deferred)
+                batch.fetched.wait();
         if (writing.valid() && writing.wait_for(std::chrono::seconds(0)) != std::future_status::deferred)
             writing.wait();
         throw;

@@ -37,21 +37,21 @@ struct ReplicationOptions {
 
 // A consistent copy of the counters, taken under a lock (see Replicator::progress()).
 struct ReplicationProgress {
-    uint64_t changesRead = 0;   // rows read from the source's changes feed
-    uint64_t docsRead = 0;      // revisions fetched from the source
-    uint64_t docsWritten = 0;   // revisions the target accepted
-    uint64_t docFailures = 0;   // revisions refused (forbidden/unauthorized/...) and skipped
+    uint64_t changesRead = 0;  // rows read from the source's changes feed
+    uint64_t docsRead = 0;     // revisions fetched from the source
+    uint64_t docsWritten = 0;  // revisions the target accepted
+    uint64_t docFailures = 0;  // revisions refused (forbidden/unauthorized/...) and skipped
     uint64_t missingChecked = 0;
     uint64_t missingFound = 0;
     std::optional<uint64_t> pending;  // changes left on the source, when known
     uint64_t retries = 0;
-    Json lastSeq;                // last source seq checkpointed (opaque)
+    Json lastSeq;  // last source seq checkpointed (opaque)
 };
 
 struct ReplicationResult {
     ReplicationProgress progress;
-    Json startSeq;          // where this run started (from the checkpoints)
-    std::string sessionId;  // this run's session id, recorded in the checkpoint history
+    Json startSeq;                      // where this run started (from the checkpoints)
+    std::string sessionId;              // this run's session id, recorded in the checkpoint history
     bool checkpointedSourceToo = true;  // false when the source refused _local writes
     bool complete() const { return progress.docFailures == 0; }
 };
@@ -75,7 +75,8 @@ public:
     std::string replicationId() const;
 
     // The replication id as computed from two identities (exposed for tests and tools).
-    static std::string makeReplicationId(const std::string& sourceIdentity, const std::string& targetIdentity);
+    static std::string makeReplicationId(const std::string& sourceIdentity,
+                                         const std::string& targetIdentity);
 
 private:
     // THE one place where documents leave or enter the device: every fetched revision goes

@@ -6,7 +6,8 @@
 namespace kenes::sync {
 
 std::vector<Subscription> defaultSubscriptions(const std::string& userName) {
-    std::vector<Subscription> subs = {{"library", "library", Direction::Pull}, {"events", "events", Direction::Pull}};
+    std::vector<Subscription> subs = {{"library", "library", Direction::Pull},
+                                      {"events", "events", Direction::Pull}};
     if (!userName.empty()) {
         std::string userdb = storage::userDatabaseName(userName);
         subs.push_back({userdb, userdb, Direction::PullAndPush});
@@ -16,17 +17,24 @@ std::vector<Subscription> defaultSubscriptions(const std::string& userName) {
 
 const char* toString(SyncState state) {
     switch (state) {
-        case SyncState::Idle: return "idle";
-        case SyncState::Syncing: return "syncing";
-        case SyncState::UpToDate: return "up to date";
-        case SyncState::Offline: return "offline";
-        case SyncState::Error: return "error";
-        case SyncState::NeedsCredentials: return "needs credentials";
+        case SyncState::Idle:
+            return "idle";
+        case SyncState::Syncing:
+            return "syncing";
+        case SyncState::UpToDate:
+            return "up to date";
+        case SyncState::Offline:
+            return "offline";
+        case SyncState::Error:
+            return "error";
+        case SyncState::NeedsCredentials:
+            return "needs credentials";
     }
     return "?";
 }
 
-Scheduler::Scheduler(storage::Store& store, SchedulerConfig config) : m_store(store), m_config(std::move(config)) {
+Scheduler::Scheduler(storage::Store& store, SchedulerConfig config)
+    : m_store(store), m_config(std::move(config)) {
     while (!m_config.serverUrl.empty() && m_config.serverUrl.back() == '/') m_config.serverUrl.pop_back();
     for (const auto& sub : m_config.subscriptions) {
         Slot slot;
@@ -34,13 +42,16 @@ Scheduler::Scheduler(storage::Store& store, SchedulerConfig config) : m_store(st
         std::string display = m_config.serverUrl;
         auto scheme = display.find("://");
         auto at = display.find('@');
-        if (scheme != std::string::npos && at != std::string::npos) display = display.substr(0, scheme + 3) + display.substr(at + 1);
+        if (scheme != std::string::npos && at != std::string::npos)
+            display = display.substr(0, scheme + 3) + display.substr(at + 1);
         slot.status.remoteUrl = display + "/" + sub.remoteDb;
         m_slots.push_back(std::move(slot));
     }
 }
 
-Scheduler::~Scheduler() { stop(); }
+Scheduler::~Scheduler() {
+    stop();
+}
 
 void Scheduler::touch() {
     ++m_generation;
@@ -92,8 +103,8 @@ void Scheduler::syncNow() {
 void Scheduler::notifyLocalChange(const std::string& localDb) {
     std::lock_guard lock(m_mutex);
     for (auto& slot : m_slots)
-        if (slot.status.subscription.localDb == localDb && slot.status.subscription.direction != Direction::Pull &&
-            !slot.changedAt)
+        if (slot.status.subscription.localDb == localDb &&
+            slot.status.subscription.direction != Direction::Pull && !slot.changedAt)
             slot.changedAt = Clock::now();
     m_kick = true;
     m_wake.notify_all();
@@ -253,17 +264,22 @@ void Scheduler::syncOne(size_t index) {
                 slot.status.nextAttempt.reset();
             } else if (e.offline()) {
                 m_online = false;
-                m_probeBackoff = std::min(m_config.backoffMax, m_probeBackoff.count() ? m_probeBackoff * 2 : m_config.backoffInitial);
+                m_probeBackoff =
+                    std::min(m_config.backoffMax,
+                             m_probeBackoff.count() ? m_probeBackoff * 2 : m_config.backoffInitial);
                 m_probeAt = Clock::now() + jittered(m_probeBackoff);
                 for (auto& other : m_slots)
-                    if (other.status.state != SyncState::NeedsCredentials && other.status.state != SyncState::Syncing)
+                    if (other.status.state != SyncState::NeedsCredentials &&
+                        other.status.state != SyncState::Syncing)
                         other.status.state = SyncState::Offline;
                 slot.status.state = SyncState::Offline;
-                slot.status.nextAttempt = std::chrono::system_clock::now() +
-                                          std::chrono::duration_cast<std::chrono::system_clock::duration>(m_probeAt - Clock::now());
+                slot.status.nextAttempt =
+                    std::chrono::system_clock::now() +
+                    std::chrono::duration_cast<std::chrono::system_clock::duration>(m_probeAt - Clock::now());
             } else {
                 slot.status.state = SyncState::Error;
-                slot.backoff = std::min(m_config.backoffMax, slot.backoff.count() ? slot.backoff * 2 : m_config.backoffInitial);
+                slot.backoff = std::min(m_config.backoffMax,
+                                        slot.backoff.count() ? slot.backoff * 2 : m_config.backoffInitial);
                 auto wait = jittered(slot.backoff);
                 slot.due = Clock::now() + wait;
                 slot.status.nextAttempt = std::chrono::system_clock::now() + wait;
@@ -273,7 +289,8 @@ void Scheduler::syncOne(size_t index) {
         finish([&](Slot& slot) {
             slot.status.state = SyncState::Error;
             slot.status.error = std::string("local store: ") + e.what();
-            slot.backoff = std::min(m_config.backoffMax, slot.backoff.count() ? slot.backoff * 2 : m_config.backoffInitial);
+            slot.backoff = std::min(m_config.backoffMax,
+                                    slot.backoff.count() ? slot.backoff * 2 : m_config.backoffInitial);
             slot.due = Clock::now() + jittered(slot.backoff);
         });
     }
@@ -320,8 +337,9 @@ void Scheduler::loop() {
                 for (auto& slot : m_slots)
                     if (slot.status.state != SyncState::NeedsCredentials) slot.due = now;
             } else {
-                m_probeBackoff = std::min(m_config.backoffMax,
-                                          m_probeBackoff.count() ? m_probeBackoff * 2 : m_config.backoffInitial);
+                m_probeBackoff =
+                    std::min(m_config.backoffMax,
+                             m_probeBackoff.count() ? m_probeBackoff * 2 : m_config.backoffInitial);
                 m_probeAt = now + jittered(m_probeBackoff);
                 ++m_probes;
                 auto next = std::chrono::system_clock::now() +

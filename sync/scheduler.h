@@ -42,9 +42,10 @@ struct SchedulerConfig {
     std::string serverUrl;  // "https://hub.local:6984" (no database)
     HttpOptions http;       // credentials, --insecure, timeouts
     std::vector<Subscription> subscriptions;
-    std::chrono::milliseconds periodic{std::chrono::minutes(5)};      // re-sync while online
-    std::chrono::milliseconds debounce{std::chrono::seconds(2)};      // after a local change
-    std::chrono::milliseconds localPoll{std::chrono::seconds(1)};     // how often local update_seqs are looked at
+    std::chrono::milliseconds periodic{std::chrono::minutes(5)};  // re-sync while online
+    std::chrono::milliseconds debounce{std::chrono::seconds(2)};  // after a local change
+    std::chrono::milliseconds localPoll{
+        std::chrono::seconds(1)};  // how often local update_seqs are looked at
     std::chrono::milliseconds probeTimeout{std::chrono::seconds(3)};  // GET / while offline
     std::chrono::milliseconds backoffInitial{std::chrono::seconds(2)};
     std::chrono::milliseconds backoffMax{std::chrono::minutes(5)};
@@ -75,7 +76,7 @@ struct SubscriptionStatus {
     Subscription subscription;
     std::string remoteUrl;  // without credentials
     SyncState state = SyncState::Idle;
-    uint64_t docsRead = 0;     // in the running or last sync (pull and push added)
+    uint64_t docsRead = 0;  // in the running or last sync (pull and push added)
     uint64_t docsWritten = 0;
     uint64_t docFailures = 0;
     std::optional<uint64_t> pending;
@@ -118,7 +119,7 @@ private:
         SubscriptionStatus status;
         Clock::time_point due;
         std::chrono::milliseconds backoff{0};
-        uint64_t pushedSeq = 0;  // local update_seq after the last successful push
+        uint64_t pushedSeq = 0;                      // local update_seq after the last successful push
         std::optional<Clock::time_point> changedAt;  // a local change waiting for the debounce
     };
 
@@ -140,7 +141,7 @@ private:
     Clock::time_point m_probeAt;
     std::chrono::milliseconds m_probeBackoff{0};
     uint64_t m_probes = 0;
-    Replicator* m_current = nullptr;  // the running replication (for live counts and stop())
+    Replicator* m_current = nullptr;      // the running replication (for live counts and stop())
     HttpClient* m_probeClient = nullptr;  // the probe in flight (cancelled by stop())
     std::atomic<uint64_t> m_generation{0};
     std::thread m_thread;

@@ -25,12 +25,15 @@ class SyncError : public std::runtime_error {
 public:
     SyncError(ErrorKind kind, std::string message, int status = 0, std::string error = {},
               std::string reason = {})
-        : std::runtime_error(std::move(message)), m_kind(kind), m_status(status),
-          m_error(std::move(error)), m_reason(std::move(reason)) {}
+        : std::runtime_error(std::move(message)),
+          m_kind(kind),
+          m_status(status),
+          m_error(std::move(error)),
+          m_reason(std::move(reason)) {}
 
     ErrorKind kind() const noexcept { return m_kind; }
-    int status() const noexcept { return m_status; }               // HTTP status, 0 if none
-    const std::string& error() const noexcept { return m_error; }  // CouchDB "error" field
+    int status() const noexcept { return m_status; }                 // HTTP status, 0 if none
+    const std::string& error() const noexcept { return m_error; }    // CouchDB "error" field
     const std::string& reason() const noexcept { return m_reason; }  // CouchDB "reason" field
     // Worth trying again at once (network trouble, 5xx, 408/429). A peer that answers something
     // other than the CouchDB API (Protocol) is not retried within a run; the scheduler retries later.
@@ -38,9 +41,12 @@ public:
         switch (m_kind) {
             case ErrorKind::Network:
             case ErrorKind::Dns:
-            case ErrorKind::Timeout: return true;
-            case ErrorKind::Http: return m_status >= 500 || m_status == 408 || m_status == 429;
-            default: return false;
+            case ErrorKind::Timeout:
+                return true;
+            case ErrorKind::Http:
+                return m_status >= 500 || m_status == 408 || m_status == 429;
+            default:
+                return false;
         }
     }
     // The peer could not be reached at all (as opposed to answering with an error).

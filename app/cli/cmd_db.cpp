@@ -33,7 +33,10 @@ int dump(storage::Store& store, const std::string& name, std::ostream& out) {
         std::vector<std::string> sorted = conflicts.get<std::vector<std::string>>();
         std::sort(sorted.begin(), sorted.end());
         for (const char* k : {"_id", "_rev", "_deleted", "_conflicts"}) body.erase(k);
-        storage::Json line{{"id", row.id}, {"rev", winner}, {"deleted", row.deleted}, {"conflicts", sorted},
+        storage::Json line{{"id", row.id},
+                           {"rev", winner},
+                           {"deleted", row.deleted},
+                           {"conflicts", sorted},
                            {"body", body.is_null() ? storage::Json::object() : body}};
         out << line.dump(-1, ' ', false, storage::Json::error_handler_t::replace) << '\n';
     }
@@ -54,8 +57,8 @@ int runDb(CliContext& ctx) {
         if (args[0] == "list") {
             for (const auto& name : store->allDatabases()) {
                 auto info = store->database(name)->info();
-                ctx.out << name << '\t' << info.docCount << " documents\t" << info.docDelCount << " deleted\tseq "
-                        << info.updateSeq << '\n';
+                ctx.out << name << '\t' << info.docCount << " documents\t" << info.docDelCount
+                        << " deleted\tseq " << info.updateSeq << '\n';
             }
             return kExitOk;
         }

@@ -61,8 +61,8 @@ int runExport(CliContext& ctx) {
             starred = true;
         } else if (a == "--utc" && what == "ics") {
             utc = true;
-        } else if ((a == "--event" && what != "notes") || (a == "--lang" && what == "report") || a == "--user" ||
-                   a == "--out") {
+        } else if ((a == "--event" && what != "notes") || (a == "--lang" && what == "report") ||
+                   a == "--user" || a == "--out") {
             if (i + 1 >= args.size() || args[i + 1].empty()) {
                 ctx.err << "kenes export " << what << ": " << a << " needs a value.\n" << kExportUsage;
                 return kExitUsage;
@@ -78,7 +78,8 @@ int runExport(CliContext& ctx) {
         ctx.err << "kenes export " << what << ": " << name << " is required.\n" << kExportUsage;
         return false;
     };
-    if (!require("--out") || (what != "notes" && !require("--event")) || (what == "report" && !require("--lang")))
+    if (!require("--out") || (what != "notes" && !require("--event")) ||
+        (what == "report" && !require("--lang")))
         return kExitUsage;
     if (what == "report" && opts["--lang"] != "ru" && opts["--lang"] != "en") {
         ctx.err << "kenes export report: --lang must be ru or en.\n";
@@ -97,7 +98,9 @@ int runExport(CliContext& ctx) {
             std::string ics = formats::exportICalendar(*store, ex);
             writeFile(out, ics);
             size_t count = 0;
-            for (size_t p = ics.find("BEGIN:VEVENT"); p != std::string::npos; p = ics.find("BEGIN:VEVENT", p + 1)) ++count;
+            for (size_t p = ics.find("BEGIN:VEVENT"); p != std::string::npos;
+                 p = ics.find("BEGIN:VEVENT", p + 1))
+                ++count;
             ctx.out << "Wrote " << count << (starred ? " starred" : "") << " sessions to " << out << "\n";
             if (starred && count == 0)
                 ctx.err << "kenes export ics: user '" << user << "' has starred no session of this event.\n";
@@ -106,8 +109,9 @@ int runExport(CliContext& ctx) {
             ctx.out << "Wrote " << n << " notes of '" << user << "' to " << out << "\n";
         } else {
             bool html = endsWith(out, ".html") || endsWith(out, ".htm");
-            std::string text = html ? formats::exportReportHtml(*store, opts["--event"], user, opts["--lang"])
-                                    : formats::exportReportMarkdown(*store, opts["--event"], user, opts["--lang"]);
+            std::string text =
+                html ? formats::exportReportHtml(*store, opts["--event"], user, opts["--lang"])
+                     : formats::exportReportMarkdown(*store, opts["--event"], user, opts["--lang"]);
             writeFile(out, text);
             ctx.out << "Wrote the " << (html ? "HTML" : "Markdown") << " report to " << out << "\n";
         }

@@ -30,7 +30,8 @@ int runUser(CliContext& ctx) {
     auto store = storage::Store::open(ctx.dataDir);
     hub::AccountStore accounts(*store);
     if (a[1] == "list" && a.size() == 2) {
-        for (const auto& acc : accounts.list()) ctx.out << acc.name << "\t" << hub::roleName(acc.role) << "\n";
+        for (const auto& acc : accounts.list())
+            ctx.out << acc.name << "\t" << hub::roleName(acc.role) << "\n";
         return kExitOk;
     }
     if (a[1] == "remove" && a.size() == 3) {

@@ -24,8 +24,8 @@ int runScreenshot(CliContext& ctx) {
                               "A width under 600 (e.g. --size 390x844) shows the compact phone layout.\n";
     for (size_t i = 0; i < ctx.args.size(); ++i) {
         const std::string& a = ctx.args[i];
-        if (i + 1 >= ctx.args.size() || (a != "--view" && a != "--lang" && a != "--size" && a != "--out" && a != "--data" &&
-                                      a != "--at")) {
+        if (i + 1 >= ctx.args.size() || (a != "--view" && a != "--lang" && a != "--size" && a != "--out" &&
+                                         a != "--data" && a != "--at")) {
             ctx.err << "kenes screenshot: unexpected argument '" << a << "'.\n" << usage;
             return kExitUsage;
         }
@@ -45,8 +45,10 @@ int runScreenshot(CliContext& ctx) {
         } else if (a == "--size") {
             int w = 0, h = 0;
             char tail = 0;
-            if (std::sscanf(v.c_str(), "%dx%d%c", &w, &h, &tail) != 2 || w < 200 || h < 150 || w > 8192 || h > 8192) {
-                ctx.err << "kenes screenshot: --size must be WIDTHxHEIGHT, e.g. 1280x800 (200x150 to 8192x8192).\n";
+            if (std::sscanf(v.c_str(), "%dx%d%c", &w, &h, &tail) != 2 || w < 200 || h < 150 || w > 8192 ||
+                h > 8192) {
+                ctx.err << "kenes screenshot: --size must be WIDTHxHEIGHT, e.g. 1280x800 (200x150 to "
+                           "8192x8192).\n";
                 return kExitUsage;
             }
             request.width = w;
@@ -55,7 +57,8 @@ int runScreenshot(CliContext& ctx) {
             std::tm tm{};
             char tail = 0;
             if (std::sscanf(v.c_str(), "%d-%d-%dT%d:%dZ%c", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
-                            &tm.tm_min, &tail) != 5 || tm.tm_year < 1970 || tm.tm_mon < 1 || tm.tm_mon > 12) {
+                            &tm.tm_min, &tail) != 5 ||
+                tm.tm_year < 1970 || tm.tm_mon < 1 || tm.tm_mon > 12) {
                 ctx.err << "kenes screenshot: --at must be a UTC time like 2019-07-25T04:30Z.\n";
                 return kExitUsage;
             }

@@ -69,7 +69,8 @@ int runSearch(CliContext& ctx) {
         }
     }
     if (query.empty()) {
-        ctx.err << "kenes search: what should I look for? Usage: kenes search QUERY [--lang ru|en] [--user NAME]\n";
+        ctx.err << "kenes search: what should I look for? Usage: kenes search QUERY [--lang ru|en] [--user "
+                   "NAME]\n";
         return kExitUsage;
     }
     try {
@@ -88,7 +89,8 @@ int runSearch(CliContext& ctx) {
             ctx.out << groupTitle(group.kind, lang) << " (" << group.hits.size() << ")\n";
             for (const auto& hit : group.hits) {
                 ctx.out << "  " << hit.label << "  [" << hit.target << "]\n";
-                if (!hit.snippet.empty()) ctx.out << "      " << storage::renderSnippet(hit.snippet, "[", "]") << "\n";
+                if (!hit.snippet.empty())
+                    ctx.out << "      " << storage::renderSnippet(hit.snippet, "[", "]") << "\n";
             }
         }
         return kExitOk;

@@ -11,8 +11,8 @@
 namespace kenes::app {
 
 struct CliContext {
-    std::filesystem::path dataDir;   // --data DIR, or the XDG data dir
-    std::vector<std::string> args;   // arguments after the command name
+    std::filesystem::path dataDir;  // --data DIR, or the XDG data dir
+    std::vector<std::string> args;  // arguments after the command name
     std::ostream& out;
     std::ostream& err;
 };

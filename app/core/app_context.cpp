@@ -48,7 +48,8 @@ AppContext::AppContext(const std::filesystem::path& dataDir, const std::string& 
         str("uiLanguage", m_settings.uiLanguage, {"en", "ru"});
         str("contentLanguage", m_settings.contentLanguage, {"en", "ru"});
         str("theme", m_settings.theme, {"dark", "light"});
-        str("lastView", m_settings.lastView, {"agenda", "session", "library", "reader", "notes", "workplan", "settings", "sync"});
+        str("lastView", m_settings.lastView,
+            {"agenda", "session", "library", "reader", "notes", "workplan", "settings", "sync"});
         if (j.contains("fontSize") && j["fontSize"].is_number()) {
             float f = j["fontSize"].get<float>();
             if (f >= 12 && f <= 32) m_settings.fontSize = f;
@@ -67,9 +68,12 @@ AppContext::AppContext(const std::filesystem::path& dataDir, const std::string& 
 }
 
 void AppContext::saveSettings() {
-    storage::Json j = {{"uiLanguage", m_settings.uiLanguage},   {"contentLanguage", m_settings.contentLanguage},
-                       {"theme", m_settings.theme},             {"fontSize", m_settings.fontSize},
-                       {"lastView", m_settings.lastView},       {"windowWidth", m_settings.windowWidth},
+    storage::Json j = {{"uiLanguage", m_settings.uiLanguage},
+                       {"contentLanguage", m_settings.contentLanguage},
+                       {"theme", m_settings.theme},
+                       {"fontSize", m_settings.fontSize},
+                       {"lastView", m_settings.lastView},
+                       {"windowWidth", m_settings.windowWidth},
                        {"windowHeight", m_settings.windowHeight}};
     m_userDb->putLocal("kenes-settings", j);
 }

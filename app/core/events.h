@@ -26,15 +26,15 @@ struct OpenStandard {
     std::string articleId;   // "art2" or ""
 };
 struct OpenNote {
-    std::string noteId;                 // empty: a new note
-    std::string eventId, sessionId;     // links for a new note
+    std::string noteId;              // empty: a new note
+    std::string eventId, sessionId;  // links for a new note
 };
 struct OpenMerge {
     std::string noteId;  // a note with conflicting versions (edited on two devices)
 };
 struct LanguageChanged {};
 struct BackgroundResult {};  // a background task finished: nothing to handle, it wakes the loop
-struct DataChanged {};  // something was written (a star, a note): views refresh their snapshots
+struct DataChanged {};       // something was written (a star, a note): views refresh their snapshots
 
 class EventBus {
 public:

@@ -26,10 +26,18 @@ std::string unquote(std::string_view s) {
         if (s[i] == '\\' && i + 1 < s.size()) {
             char c = s[++i];
             switch (c) {
-                case 'n': out += '\n'; break;
-                case 't': out += '\t'; break;
-                case 'r': out += '\r'; break;
-                default: out += c; break;
+                case 'n':
+                    out += '\n';
+                    break;
+                case 't':
+                    out += '\t';
+                    break;
+                case 'r':
+                    out += '\r';
+                    break;
+                default:
+                    out += c;
+                    break;
             }
         } else {
             out += s[i];
@@ -58,7 +66,9 @@ const Catalogue& russian() {
 
 std::string g_language = "en";
 
-icu::Locale locale(const std::string& language) { return language == "ru" ? icu::Locale("ru", "RU") : icu::Locale("en", "US"); }
+icu::Locale locale(const std::string& language) {
+    return language == "ru" ? icu::Locale("ru", "RU") : icu::Locale("en", "US");
+}
 
 std::string formatWith(const std::string& isoDate, const std::string& language, const char* skeleton) {
     int y = 0, m = 0, d = 0;
@@ -70,7 +80,8 @@ std::string formatWith(const std::string& isoDate, const std::string& language, 
     UDate when = cal.getTime(status);
     std::unique_ptr<icu::DateFormat> fmt;
     if (skeleton) {
-        fmt.reset(icu::DateFormat::createInstanceForSkeleton(icu::UnicodeString::fromUTF8(skeleton), locale(language), status));
+        fmt.reset(icu::DateFormat::createInstanceForSkeleton(icu::UnicodeString::fromUTF8(skeleton),
+                                                             locale(language), status));
     } else {
         fmt.reset(icu::DateFormat::createDateInstance(icu::DateFormat::kLong, locale(language)));
     }
@@ -161,9 +172,13 @@ int russianPluralIndex(long n) {
     return 2;
 }
 
-void setUiLanguage(const std::string& language) { g_language = language == "ru" ? "ru" : "en"; }
+void setUiLanguage(const std::string& language) {
+    g_language = language == "ru" ? "ru" : "en";
+}
 
-const std::string& uiLanguage() { return g_language; }
+const std::string& uiLanguage() {
+    return g_language;
+}
 
 const char* tr(const char* msgid) {
     if (g_language != "ru") return msgid;
@@ -178,7 +193,8 @@ std::string trn(const char* singular, const char* plural, long n) {
         const auto& entries = russian().entries;
         auto it = entries.find(singular);
         int index = russianPluralIndex(n);
-        if (it != entries.end() && static_cast<size_t>(index) < it->second.size()) form = it->second[static_cast<size_t>(index)];
+        if (it != entries.end() && static_cast<size_t>(index) < it->second.size())
+            form = it->second[static_cast<size_t>(index)];
     }
     if (form.empty()) form = n == 1 ? singular : plural;
     size_t at = form.find("%d");
@@ -186,7 +202,9 @@ std::string trn(const char* singular, const char* plural, long n) {
     return form;
 }
 
-std::string label(const char* msgid, const char* id) { return std::string(tr(msgid)) + "###" + id; }
+std::string label(const char* msgid, const char* id) {
+    return std::string(tr(msgid)) + "###" + id;
+}
 
 std::string formatLongDate(const std::string& isoDate, const std::string& language) {
     return formatWith(isoDate, language, nullptr);

@@ -37,7 +37,9 @@ const char* tr(const char* msgid);
 std::string trn(const char* singular, const char* plural, long n);
 
 // Marks a string for extraction without translating it (translate later with tr()).
-constexpr const char* N_(const char* msgid) { return msgid; }
+constexpr const char* N_(const char* msgid) {
+    return msgid;
+}
 
 // A label with a stable widget id: "<translated>###<id>".
 std::string label(const char* msgid, const char* id);

@@ -28,10 +28,17 @@ constexpr int kSeenFormat = 2;
 void appendField(std::string& out, const std::string& text) {
     for (char c : text) {
         switch (c) {
-            case '\\': out += "\\\\"; break;
-            case '\t': out += "\\t"; break;
-            case '\n': out += "\\n"; break;
-            default: out += c;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            default:
+                out += c;
         }
     }
 }
@@ -141,7 +148,8 @@ std::vector<std::pair<std::string, std::string>> LangTexts::entries() const {
     for (size_t at = 0; at < m_packed.size();) {
         size_t langEnd = m_packed.find(kLangEnd, at);
         size_t textEnd = m_packed.find(kTextEnd, langEnd);
-        out.emplace_back(m_packed.substr(at, langEnd - at), m_packed.substr(langEnd + 1, textEnd - langEnd - 1));
+        out.emplace_back(m_packed.substr(at, langEnd - at),
+                         m_packed.substr(langEnd + 1, textEnd - langEnd - 1));
         at = textEnd + 1;
     }
     return out;

@@ -31,12 +31,12 @@ std::set<uint32_t> requiredCodePoints() {
     auto range = [&](uint32_t a, uint32_t b) {
         for (uint32_t c = a; c <= b; ++c) cps.insert(c);
     };
-    range(0x20, 0x7E);     // Basic Latin
-    range(0xA0, 0x24F);    // Latin-1 Supplement, Extended-A and -B
-    range(0x2B9, 0x2BC);   // modifier letters (Uzbek ʻ ʼ)
-    range(0x400, 0x52F);   // Cyrillic + Cyrillic Supplement
-    for (uint32_t c : {0x2013u, 0x2014u, 0x2018u, 0x2019u, 0x201Cu, 0x201Du, 0x201Eu, 0x2026u, 0x202Fu, 0x2022u,
-                       0x2116u, 0x20ACu, 0x2192u, 0x2190u, 0x2605u, 0x2606u, 0x25B8u})
+    range(0x20, 0x7E);    // Basic Latin
+    range(0xA0, 0x24F);   // Latin-1 Supplement, Extended-A and -B
+    range(0x2B9, 0x2BC);  // modifier letters (Uzbek ʻ ʼ)
+    range(0x400, 0x52F);  // Cyrillic + Cyrillic Supplement
+    for (uint32_t c : {0x2013u, 0x2014u, 0x2018u, 0x2019u, 0x201Cu, 0x201Du, 0x201Eu, 0x2026u, 0x202Fu,
+                       0x2022u, 0x2116u, 0x20ACu, 0x2192u, 0x2190u, 0x2605u, 0x2606u, 0x25B8u})
         cps.insert(c);
     auto po = embeddedRussianCatalogue();
     collectCodePoints(po.data(), po.size(), cps);
@@ -44,7 +44,9 @@ std::set<uint32_t> requiredCodePoints() {
     return cps;
 }
 
-void buildFonts(float pixelSize) { buildFontAtlas(*ImGui::GetIO().Fonts, pixelSize); }
+void buildFonts(float pixelSize) {
+    buildFontAtlas(*ImGui::GetIO().Fonts, pixelSize);
+}
 
 void buildFontAtlas(ImFontAtlas& atlas, float pixelSize) {
     atlas.Clear();
@@ -76,6 +78,8 @@ void buildFontAtlas(ImFontAtlas& atlas, float pixelSize) {
     atlas.GetTexDataAsRGBA32(&pixels, &width, &height);  // the renderer's format, converted here
 }
 
-ImFont* boldFont() { return g_bold; }
+ImFont* boldFont() {
+    return g_bold;
+}
 
 }  // namespace kenes::app

@@ -17,8 +17,8 @@ int runDesktop(const std::filesystem::path& dataDir, std::ostream& err);
 
 struct ScreenshotRequest {
     std::filesystem::path dataDir;
-    std::string view = "agenda";  // a registered view id (viewIds() in app/views/view.h)
-    std::string language = "en";  // UI and content language
+    std::string view = "agenda";     // a registered view id (viewIds() in app/views/view.h)
+    std::string language = "en";     // UI and content language
     int width = 1280, height = 800;  // under 600 wide: the compact layout
     std::filesystem::path out;
     int64_t at = 0;  // the clock for now/next (seconds since the epoch, UTC); 0: the real time

@@ -33,8 +33,10 @@ storage::NowNext nowNextOf(const std::vector<storage::AgendaDay>& days, int64_t 
     for (auto& day : days)
         for (auto& s : day.sessions) {
             if (s.cancelled) continue;
-            if (s.startUtc <= now && now < s.endUtc) out.now.push_back(s);
-            else if (s.startUtc > now && (!out.next || s.startUtc < out.next->startUtc)) out.next = s;
+            if (s.startUtc <= now && now < s.endUtc)
+                out.now.push_back(s);
+            else if (s.startUtc > now && (!out.next || s.startUtc < out.next->startUtc))
+                out.next = s;
         }
     return out;
 }
@@ -128,7 +130,8 @@ void AgendaView::draw(AppContext& ctx) {
     // on the next line.
     const bool compact = ctx.layout().compact;
     ImGui::SetNextItemWidth(compact ? -1.0f : ImGui::GetContentRegionAvail().x * 0.55f);
-    if (ImGui::BeginCombo(compact ? "###event" : label("Event", "event").c_str(), current ? current->title.c_str() : "")) {
+    if (ImGui::BeginCombo(compact ? "###event" : label("Event", "event").c_str(),
+                          current ? current->title.c_str() : "")) {
         for (auto& e : m_events) {
             if (ImGui::Selectable((e.title + "###" + e.id).c_str(), e.id == m_eventId)) {
                 m_eventId = e.id;
@@ -152,12 +155,15 @@ void AgendaView::draw(AppContext& ctx) {
     sameLineIfFits(checkboxWidth(deviceLabel));
     ImGui::Checkbox(deviceLabel.c_str(), &deviceTime);
     if (current) {
-        std::string where = current->venue.empty() || current->venue == current->city ? current->city
-                                                                                 : current->venue + ", " + current->city;
-        std::string zoneNote = deviceTime ? std::string(tr("times in this device's zone")) + " (" + deviceZone + ")"
-                                          : std::string(tr("times in the event's zone")) + " (" + current->timezone + ")";
+        std::string where = current->venue.empty() || current->venue == current->city
+                                ? current->city
+                                : current->venue + ", " + current->city;
+        std::string zoneNote =
+            deviceTime ? std::string(tr("times in this device's zone")) + " (" + deviceZone + ")"
+                       : std::string(tr("times in the event's zone")) + " (" + current->timezone + ")";
         mutedText(formatLongDate(current->startDate, ctx.settings().uiLanguage) + " – " +
-                  formatLongDate(current->endDate, ctx.settings().uiLanguage) + " · " + where + " · " + zoneNote);
+                  formatLongDate(current->endDate, ctx.settings().uiLanguage) + " · " + where + " · " +
+                  zoneNote);
     }
     drawChangesBanner(ctx, m_eventId);
 
@@ -181,22 +187,26 @@ void AgendaView::draw(AppContext& ctx) {
     for (auto& day : m_days) {
         ImGuiTabItemFlags flags = 0;
         if (m_selectedDay.empty() && day.date == today) flags = ImGuiTabItemFlags_SetSelected;
-        if (!ImGui::BeginTabItem((formatDayTab(day.date, ctx.settings().uiLanguage) + "###" + day.date).c_str(), nullptr,
-                                 flags))
+        if (!ImGui::BeginTabItem(
+                (formatDayTab(day.date, ctx.settings().uiLanguage) + "###" + day.date).c_str(), nullptr,
+                flags))
             continue;
         m_selectedDay = day.date;
         size_t shown = 0;
         // Compact: the room and speakers move under the title, rows are touch-sized.
         if (ImGui::BeginTable(compact ? "###sessions-compact" : "###sessions", compact ? 3 : 5,
-                              ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY |
-                                  ImGuiTableFlags_SizingStretchProp)) {
+                              ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH |
+                                  ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingStretchProp)) {
             ImGui::TableSetupScrollFreeze(0, 1);
             ImGui::TableSetupColumn(label("Star", "c-star").c_str(), ImGuiTableColumnFlags_WidthFixed);
             ImGui::TableSetupColumn(label("Time", "c-time").c_str(), ImGuiTableColumnFlags_WidthFixed);
-            ImGui::TableSetupColumn(label("Session", "c-session").c_str(), ImGuiTableColumnFlags_WidthStretch, 3.0f);
+            ImGui::TableSetupColumn(label("Session", "c-session").c_str(), ImGuiTableColumnFlags_WidthStretch,
+                                    3.0f);
             if (!compact) {
-                ImGui::TableSetupColumn(label("Room", "c-room").c_str(), ImGuiTableColumnFlags_WidthStretch, 1.0f);
-                ImGui::TableSetupColumn(label("Speakers", "c-speakers").c_str(), ImGuiTableColumnFlags_WidthStretch, 1.6f);
+                ImGui::TableSetupColumn(label("Room", "c-room").c_str(), ImGuiTableColumnFlags_WidthStretch,
+                                        1.0f);
+                ImGui::TableSetupColumn(label("Speakers", "c-speakers").c_str(),
+                                        ImGuiTableColumnFlags_WidthStretch, 1.6f);
             }
             ImGui::TableHeadersRow();
             // Only the rows in view are drawn (ImGuiListClipper): a day of thousands of sessions
@@ -221,11 +231,14 @@ void AgendaView::draw(AppContext& ctx) {
                     ImGui::TableNextRow(0, ctx.layout().touchHeight());
                     bool running = isNow(s.id);
                     bool next = m_nowNext.next && m_nowNext.next->id == s.id;
-                    if (running) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg0, IM_COL32(40, 110, 60, 160));
+                    if (running)
+                        ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg0, IM_COL32(40, 110, 60, 160));
                     ImGui::TableNextColumn();
                     bool starred = s.starred;
                     if (ImGui::Checkbox("###star", &starred)) toggleStar(ctx, s);
-                    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", s.starred ? tr("Remove from my agenda") : tr("Add to my agenda"));
+                    if (ImGui::IsItemHovered())
+                        ImGui::SetTooltip("%s",
+                                          s.starred ? tr("Remove from my agenda") : tr("Add to my agenda"));
                     ImGui::TableNextColumn();
                     if (deviceTime) {
                         ImGui::Text("%s–%s", deviceClock(s.startUtc).c_str(), deviceClock(s.endUtc).c_str());
@@ -236,11 +249,13 @@ void AgendaView::draw(AppContext& ctx) {
                     std::string title = s.title;
                     if (s.cancelled) title = std::string(tr("Cancelled")) + ": " + title;
                     // Selectables do not wrap: break the title into lines that leave room for the marker.
-                    const float marker = running || next ? ImGui::CalcTextSize(tr(running ? "Now" : "Next")).x +
-                                                               ImGui::GetStyle().ItemSpacing.x
-                                                         : 0;
+                    const float marker = running || next
+                                             ? ImGui::CalcTextSize(tr(running ? "Now" : "Next")).x +
+                                                   ImGui::GetStyle().ItemSpacing.x
+                                             : 0;
                     title = wrapToWidth(title, ImGui::GetContentRegionAvail().x - marker);
-                    if (ImGui::Selectable((title + "###open").c_str(), false, ImGuiSelectableFlags_AllowItemOverlap))
+                    if (ImGui::Selectable((title + "###open").c_str(), false,
+                                          ImGuiSelectableFlags_AllowItemOverlap))
                         ctx.bus().post(OpenSession{s.id});
                     if (running) {
                         ImGui::SameLine();
@@ -251,7 +266,8 @@ void AgendaView::draw(AppContext& ctx) {
                     }
                     drawChangeTag(ctx, s.id);
                     std::string speakers;
-                    for (auto& sp : s.speakers) speakers += (speakers.empty() ? "" : ", ") + (sp.name.empty() ? sp.id : sp.name);
+                    for (auto& sp : s.speakers)
+                        speakers += (speakers.empty() ? "" : ", ") + (sp.name.empty() ? sp.id : sp.name);
                     if (compact) {
                         std::string details = s.room;
                         if (!speakers.empty()) details += (details.empty() ? "" : " · ") + speakers;
@@ -267,7 +283,8 @@ void AgendaView::draw(AppContext& ctx) {
             }
             ImGui::EndTable();
         }
-        if (shown == 0) mutedText(myAgendaOnly ? tr("No starred sessions on this day.") : tr("No sessions on this day."));
+        if (shown == 0)
+            mutedText(myAgendaOnly ? tr("No starred sessions on this day.") : tr("No sessions on this day."));
         ImGui::EndTabItem();
     }
     ImGui::EndTabBar();

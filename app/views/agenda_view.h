@@ -53,7 +53,7 @@ private:
     std::vector<storage::AgendaDay> m_days;
     storage::NowNext m_nowNext;
     int64_t m_nowNextAt = -1;
-    ExportButtons m_exports;  // "Export my agenda (.ics)", "Session report"
+    ExportButtons m_exports;        // "Export my agenda (.ics)", "Session report"
     std::future<Loaded> m_pending;  // loadInBackground's result
     std::string m_pendingLanguage;
 };

@@ -75,7 +75,8 @@ void LibraryView::draw(AppContext& ctx) {
     const bool compact = ctx.layout().compact;
     ImGui::BeginChild("###library-list");
     if (!m_query.empty() && !m_shownQuery.empty()) {
-        if (m_results.total() == 0 && !searching()) mutedText(tr("Nothing found. Try fewer or shorter words."));
+        if (m_results.total() == 0 && !searching())
+            mutedText(tr("Nothing found. Try fewer or shorter words."));
         for (auto& group : m_results.groups) {
             const char* kind = group.kind == "article"    ? tr("Articles")
                                : group.kind == "standard" ? tr("Standards")
@@ -84,12 +85,14 @@ void LibraryView::draw(AppContext& ctx) {
             heading(std::string(kind) + " (" + std::to_string(group.hits.size()) + ")");
             for (auto& hit : group.hits) {
                 ImGui::PushID(hit.target.c_str());
-                std::string hitLabel = compact ? wrapToWidth(hit.label, ImGui::GetContentRegionAvail().x) : hit.label;
+                std::string hitLabel =
+                    compact ? wrapToWidth(hit.label, ImGui::GetContentRegionAvail().x) : hit.label;
                 if (ImGui::Selectable((hitLabel + "###hit").c_str())) {
                     if (hit.target.rfind("std:", 0) == 0) {
                         auto hash = hit.target.find('#');
-                        ctx.bus().post(OpenStandard{hit.target.substr(0, hash),
-                                                    hash == std::string::npos ? "" : hit.target.substr(hash + 1)});
+                        ctx.bus().post(
+                            OpenStandard{hit.target.substr(0, hash),
+                                         hash == std::string::npos ? "" : hit.target.substr(hash + 1)});
                     } else if (hit.target.rfind("session:", 0) == 0) {
                         ctx.bus().post(OpenSession{hit.target});
                     } else if (hit.target.rfind("note:", 0) == 0) {
@@ -114,9 +117,11 @@ void LibraryView::draw(AppContext& ctx) {
             ImVec2 rowSize(0, 0);
             if (compact) {
                 line = wrapToWidth(line, ImGui::GetContentRegionAvail().x);
-                rowSize.y = ImGui::CalcTextSize(line.c_str()).y + (tagged ? ImGui::GetTextLineHeight() + 2 * ctx.layout().scale : 0);
+                rowSize.y = ImGui::CalcTextSize(line.c_str()).y +
+                            (tagged ? ImGui::GetTextLineHeight() + 2 * ctx.layout().scale : 0);
             }
-            if (ImGui::Selectable((line + "###std").c_str(), false, ImGuiSelectableFlags_AllowItemOverlap, rowSize))
+            if (ImGui::Selectable((line + "###std").c_str(), false, ImGuiSelectableFlags_AllowItemOverlap,
+                                  rowSize))
                 ctx.bus().post(OpenStandard{s.id, ""});
             if (compact && tagged)
                 ImGui::SetCursorPos(ImVec2(rowStart.x, rowStart.y + rowSize.y - ImGui::GetTextLineHeight()));

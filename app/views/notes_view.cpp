@@ -46,7 +46,9 @@ std::vector<std::string> splitTags(const std::string& text) {
 
 }  // namespace
 
-NotesView::~NotesView() { saveNow(m_ctx); }
+NotesView::~NotesView() {
+    saveNow(m_ctx);
+}
 
 void NotesView::conflictBadge(AppContext& ctx, const std::string& noteId, const std::string& widgetId) {
     ImGui::PushStyleColor(ImGuiCol_Button, kConflictColour);
@@ -87,7 +89,8 @@ void NotesView::open(AppContext& ctx, const OpenNote& request) {
         m_draft.session = request.sessionId;
         m_draft.created = utcTimestamp(ctx.now());
         if (!request.sessionId.empty()) {
-            if (auto s = ctx.model().session(request.sessionId, ctx.settings().contentLanguage)) m_draft.title = s->title;
+            if (auto s = ctx.model().session(request.sessionId, ctx.settings().contentLanguage))
+                m_draft.title = s->title;
         }
         m_draft.body = utcTimestamp(ctx.now()).substr(11, 5) + " ";
         m_lastEdit = std::chrono::steady_clock::now();
@@ -221,7 +224,8 @@ void NotesView::drawList(AppContext& ctx, bool compact) {
         for (auto& n : ctx.model().notes(ctx.userDatabaseName()))
             for (auto& t : n.tags) all.insert(t);
         m_tags.assign(all.begin(), all.end());
-        std::sort(m_tags.begin(), m_tags.end(), [](auto& a, auto& b) { return collateLess(a, b, uiLanguage()); });
+        std::sort(m_tags.begin(), m_tags.end(),
+                  [](auto& a, auto& b) { return collateLess(a, b, uiLanguage()); });
         m_tagsLanguage = uiLanguage();
     }
     // Tag buttons wrap at the list's edge; full-size buttons in the compact layout (touch).
@@ -275,10 +279,12 @@ void NotesView::drawEditor(AppContext& ctx) {
         std::string tagsHint = tr("Tags, separated by commas");
         if (ImGui::InputTextWithHint("###tags", tagsHint.c_str(), &m_draft.tags)) edited();
         float statusHeight = ImGui::GetTextLineHeightWithSpacing() * 1.5f;
-        if (ImGui::InputTextMultiline("###body", &m_draft.body, ImVec2(-1, ImGui::GetContentRegionAvail().y - statusHeight)))
+        if (ImGui::InputTextMultiline("###body", &m_draft.body,
+                                      ImVec2(-1, ImGui::GetContentRegionAvail().y - statusHeight)))
             edited();
         if (!m_error.empty()) {
-            ImGui::TextColored(ImVec4(1, 0.4f, 0.4f, 1), "%s %s", tr("Not saved, will retry:"), m_error.c_str());
+            ImGui::TextColored(ImVec4(1, 0.4f, 0.4f, 1), "%s %s", tr("Not saved, will retry:"),
+                               m_error.c_str());
             ctx.requestWakeAt(std::chrono::steady_clock::now() + std::chrono::seconds(2));
             m_lastEdit = std::chrono::steady_clock::now() - kAutosaveDelay + std::chrono::seconds(2);
         } else {

@@ -113,14 +113,16 @@ void ReaderView::drawCompact(AppContext& ctx, const storage::StandardInfo& prima
     // language, as in the settings).
     const storage::StandardInfo* shown = &primary;
     if (m_ru && m_en) {
-        const std::string& lang = m_compactLanguage.empty() ? ctx.settings().contentLanguage : m_compactLanguage;
+        const std::string& lang =
+            m_compactLanguage.empty() ? ctx.settings().contentLanguage : m_compactLanguage;
         shown = lang == "ru" ? &*m_ru : &*m_en;
         const char* names[] = {"Русский", "English"};
         const char* codes[] = {"ru", "en"};
         for (int i = 0; i < 2; ++i) {
             ImGui::SameLine();
             bool active = lang == codes[i];
-            if (active) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
+            if (active)
+                ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
             if (ImGui::Button((std::string(names[i]) + "###show-" + codes[i]).c_str())) {
                 m_compactLanguage = codes[i];
                 scroll = true;

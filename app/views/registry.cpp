@@ -9,8 +9,8 @@
 #include "app/views/reader_view.h"
 #include "app/views/session_view.h"
 #include "app/views/settings_view.h"
-#include "app/views/workplan_view.h"
 #include "app/views/sync_view.h"
+#include "app/views/workplan_view.h"
 
 namespace kenes::app {
 
@@ -28,15 +28,9 @@ struct Registration {
 
 // Add a view here: {"its-id", make<ItsView>}.
 const Registration kViews[] = {
-    {"agenda", make<AgendaView>},
-    {"session", make<SessionView>},
-    {"library", make<LibraryView>},
-    {"reader", make<ReaderView>},
-    {"notes", make<NotesView>},
-    {"merge", make<MergeView>},
-    {"workplan", make<WorkplanView>},
-    {"settings", make<SettingsView>},
-    {"sync", make<SyncView>},
+    {"agenda", make<AgendaView>},     {"session", make<SessionView>},   {"library", make<LibraryView>},
+    {"reader", make<ReaderView>},     {"notes", make<NotesView>},       {"merge", make<MergeView>},
+    {"workplan", make<WorkplanView>}, {"settings", make<SettingsView>}, {"sync", make<SyncView>},
 };
 
 }  // namespace

@@ -24,10 +24,12 @@ void SessionView::reload(AppContext& ctx) {
         auto events = ctx.model().events(lang);
         if (!events.empty()) {
             auto days = ctx.model().agenda(events.front().id, lang);
-            if (!days.empty() && !days.front().sessions.empty()) m_sessionId = days.front().sessions.front().id;
+            if (!days.empty() && !days.front().sessions.empty())
+                m_sessionId = days.front().sessions.front().id;
         }
     }
-    m_session = m_sessionId.empty() ? std::nullopt : ctx.model().session(m_sessionId, lang, ctx.userDatabaseName());
+    m_session =
+        m_sessionId.empty() ? std::nullopt : ctx.model().session(m_sessionId, lang, ctx.userDatabaseName());
     m_notes = m_sessionId.empty() ? std::vector<storage::NoteInfo>{}
                                   : ctx.model().notesOfSession(ctx.userDatabaseName(), m_sessionId);
     // Link labels: "C087 — title" or "C087, Art. 2 — heading", resolved once per load.
@@ -93,7 +95,8 @@ void SessionView::draw(AppContext& ctx) {
         heading(tr("Linked standards"));
         for (size_t i = 0; i < s.standards.size() && i < m_links.size(); ++i) {
             const auto& link = m_links[i];
-            std::string text = ctx.layout().compact ? wrapToWidth(link.text, ImGui::GetContentRegionAvail().x) : link.text;
+            std::string text =
+                ctx.layout().compact ? wrapToWidth(link.text, ImGui::GetContentRegionAvail().x) : link.text;
             if (ImGui::Selectable((text + "###" + s.standards[i]).c_str()))
                 ctx.bus().post(OpenStandard{link.standardId, link.articleId});
         }

@@ -59,8 +59,8 @@ void SettingsView::draw(AppContext& ctx) {
     if (ImGui::RadioButton(label("Light", "light").c_str(), &theme, 1)) changed = true;
     s.theme = theme == 1 ? "light" : "dark";
     if (!ImGui::IsItemActive() && m_pendingFontSize == 0) m_pendingFontSize = s.fontSize;
-    ImGui::SliderFloat(fieldLabel(tr("Font size"), "font-size", compact).c_str(), &m_pendingFontSize, 12.0f, 28.0f,
-                       "%.0f px");
+    ImGui::SliderFloat(fieldLabel(tr("Font size"), "font-size", compact).c_str(), &m_pendingFontSize, 12.0f,
+                       28.0f, "%.0f px");
     if (ImGui::IsItemDeactivatedAfterEdit()) {
         s.fontSize = m_pendingFontSize;  // the atlas is rebuilt before the next frame
         changed = true;

@@ -1,7 +1,7 @@
 // Glyph coverage: every code point of ru.po, the sample content and the UI's own strings is in
 // the font atlas (no "?" boxes).
-#include <catch2/catch.hpp>
 #include <imgui.h>
+#include <catch2/catch.hpp>
 
 #include <cstdlib>
 #include <fstream>
@@ -15,7 +15,8 @@
 
 using namespace kenes::app;
 
-TEST_CASE("the font atlas holds every code point of ru.po, the sample content and the UI strings", "[fonts]") {
+TEST_CASE("the font atlas holds every code point of ru.po, the sample content and the UI strings",
+          "[fonts]") {
     ImGui::CreateContext();
     buildFonts(17.0f);
     ImFont* regular = ImGui::GetIO().Fonts->Fonts[0];
@@ -27,7 +28,8 @@ TEST_CASE("the font atlas holds every code point of ru.po, the sample content an
     auto po = embeddedRussianCatalogue();
     REQUIRE(po.size() > 1000);
     collectCodePoints(po.data(), po.size(), needed);
-    for (auto& f : kenes::storage::embeddedSampleFiles()) collectCodePoints(f.content.data(), f.content.size(), needed);
+    for (auto& f : kenes::storage::embeddedSampleFiles())
+        collectCodePoints(f.content.data(), f.content.size(), needed);
     kenes::test::TempDir dir("kenes-pot");
     auto pot = dir.path() / "kenes.pot";
     std::string cmd = "'";
@@ -50,7 +52,8 @@ TEST_CASE("the font atlas holds every code point of ru.po, the sample content an
     for (uint32_t cp : needed) {
         if (cp < 0x20) continue;
         auto c = static_cast<ImWchar>(cp);
-        if (!regular->FindGlyphNoFallback(c) || !bold->FindGlyphNoFallback(c)) missing += "U+" + std::to_string(cp) + " ";
+        if (!regular->FindGlyphNoFallback(c) || !bold->FindGlyphNoFallback(c))
+            missing += "U+" + std::to_string(cp) + " ";
     }
     INFO("missing code points (decimal): " << missing);
     CHECK(missing.empty());

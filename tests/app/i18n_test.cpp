@@ -30,7 +30,8 @@ TEST_CASE("ru.po passes msgfmt --check", "[i18n]") {
     REQUIRE(std::system(cmd.c_str()) == 0);
 }
 
-TEST_CASE("every string the code translates is in ru.po, translated, and ru.po has no stale strings", "[i18n]") {
+TEST_CASE("every string the code translates is in ru.po, translated, and ru.po has no stale strings",
+          "[i18n]") {
     kenes::test::TempDir dir("kenes-pot");
     auto pot = dir.path() / "kenes.pot";
     std::string cmd = "'";
@@ -68,7 +69,8 @@ TEST_CASE("the .po parser reads plural entries, escapes, continued lines and fuz
         "msgid \"\"\nmsgstr \"\"\n\"Language: ru\\n\"\n\n"
         "#, fuzzy\nmsgid \"Old\"\nmsgstr \"Старое\"\n\n"
         "msgid \"Say \\\"hi\\\"\"\nmsgstr \"\"\n\"Скажи \"\n\"«привет»\"\n\n"
-        "msgid \"%d file\"\nmsgid_plural \"%d files\"\nmsgstr[0] \"%d файл\"\nmsgstr[1] \"%d файла\"\nmsgstr[2] \"%d файлов\"\n");
+        "msgid \"%d file\"\nmsgid_plural \"%d files\"\nmsgstr[0] \"%d файл\"\nmsgstr[1] \"%d "
+        "файла\"\nmsgstr[2] \"%d файлов\"\n");
     REQUIRE(entries.size() == 4);
     CHECK(entries[0].msgstr[0] == "Language: ru\n");
     CHECK(entries[1].fuzzy);
@@ -95,15 +97,16 @@ TEST_CASE("Russian plural forms for 1, 2, 5, 11, 21, 112", "[i18n]") {
     CHECK(std::string(tr("Agenda")) == "Agenda");
     // The header's formula is the one russianPluralIndex implements.
     auto header = parsePo(readFile(kRuPo)).front().msgstr[0];
-    CHECK(header.find("nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);") !=
-          std::string::npos);
+    CHECK(header.find("nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || "
+                      "n%100>=20) ? 1 : 2);") != std::string::npos);
 }
 
 TEST_CASE("dates are formatted per language and lists sort with a Russian collator", "[i18n]") {
     // ICU keeps "г." on the line with a no-break space.
     std::string ru = formatLongDate("2019-07-25", "ru");
     for (const char* nbsp : {"\u00A0", "\u202F"})
-        for (size_t at; (at = ru.find(nbsp)) != std::string::npos;) ru.replace(at, std::string(nbsp).size(), " ");
+        for (size_t at; (at = ru.find(nbsp)) != std::string::npos;)
+            ru.replace(at, std::string(nbsp).size(), " ");
     CHECK(ru == "25 июля 2019 г.");
     CHECK(formatLongDate("2019-07-25", "en") == "July 25, 2019");
     CHECK(formatLongDate("not a date", "ru") == "not a date");

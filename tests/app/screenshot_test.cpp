@@ -2,8 +2,8 @@
 // compact phone layout: PNGs written, not blank, sizes and colours sane, the compact ones with
 // their bottom tab bar. Runs under the virtual display scripts/test.sh starts (or xvfb-run when
 // none is set).
-#include <catch2/catch.hpp>
 #include <stb_image.h>
+#include <catch2/catch.hpp>
 
 #include <algorithm>
 #include <cstdlib>
@@ -43,8 +43,10 @@ struct Image {
     int longestRun(int y, int r, int g, int b, int tolerance = 12) const {
         int best = 0, run = 0;
         for (int x = 0; x < width; ++x) {
-            const unsigned char* p = &rgb[(static_cast<size_t>(y) * static_cast<size_t>(width) + static_cast<size_t>(x)) * 3];
-            bool match = std::abs(p[0] - r) <= tolerance && std::abs(p[1] - g) <= tolerance && std::abs(p[2] - b) <= tolerance;
+            const unsigned char* p =
+                &rgb[(static_cast<size_t>(y) * static_cast<size_t>(width) + static_cast<size_t>(x)) * 3];
+            bool match = std::abs(p[0] - r) <= tolerance && std::abs(p[1] - g) <= tolerance &&
+                         std::abs(p[2] - b) <= tolerance;
             run = match ? run + 1 : 0;
             best = std::max(best, run);
         }
@@ -60,8 +62,8 @@ void screenshotEveryView(const std::string& size, int width, int height, bool co
         for (const char* lang : {"en", "ru"}) {
             auto out = dir.path() / (view + "-" + lang + ".png");
             INFO(view << " " << lang << " " << size);
-            REQUIRE(runKenes("--data '" + (dir.path() / "data").string() + "' screenshot --view " + view + " --lang " +
-                             lang + " --size " + size + " --out '" + out.string() + "'") == 0);
+            REQUIRE(runKenes("--data '" + (dir.path() / "data").string() + "' screenshot --view " + view +
+                             " --lang " + lang + " --size " + size + " --out '" + out.string() + "'") == 0);
             Image image(out);
             REQUIRE_FALSE(image.rgb.empty());
             const int w = image.width, h = image.height;
@@ -78,15 +80,16 @@ void screenshotEveryView(const std::string& size, int width, int height, bool co
                 if (r > 100 && g > 100 && b > 100) ++textish;  // light or muted grey text on the dark theme
             }
             brightness /= w * h;
-            CHECK(colours.size() > 50);                 // antialiased text, not a flat fill
-            CHECK(brightness > 5);                       // not black
-            CHECK(brightness < 120);                     // the dark theme, not a white page
+            CHECK(colours.size() > 50);                         // antialiased text, not a flat fill
+            CHECK(brightness > 5);                              // not black
+            CHECK(brightness < 120);                            // the dark theme, not a white page
             CHECK(textish > static_cast<size_t>(w * h / 400));  // some text drawn
             // The compact layout's bottom bar: one tab in the dark theme's active-button blue
             // (15, 135, 250: ImGuiCol_ButtonActive) across the bottom rows; the wide
             // layout has none there.
             int activeTab = 0;
-            for (int y = h - 40; y < h - 10; ++y) activeTab = std::max(activeTab, image.longestRun(y, 15, 135, 250));
+            for (int y = h - 40; y < h - 10; ++y)
+                activeTab = std::max(activeTab, image.longestRun(y, 15, 135, 250));
             if (compact) {
                 CHECK(activeTab > w / 8);
                 CHECK(activeTab < w / 2);

@@ -10,8 +10,8 @@
 
 using namespace kenes;
 using namespace kenes::formats;
-using kenes::formats::test::TempDir;
 using kenes::formats::test::fixture;
+using kenes::formats::test::TempDir;
 
 namespace {
 
@@ -127,9 +127,16 @@ TEST_CASE("Notes as Markdown with front matter; session report in ru/en as Markd
     importFile(*store, fixture("democon_c3voc.json"), {});
     auto user = store->database(storage::userDatabaseName("anna"), true);
     const std::string session = "session:democon:8079583e-8321-506c-95af-fd2903a5f075";
-    user->put({{"_id", "note:1"}, {"type", "note"}, {"title", "Итоги <дня>"}, {"body", "Пункт **1** & \"2\""},
-               {"created", "2020-12-14T09:10:00Z"}, {"updated", "2020-12-14T09:20:00Z"}, {"event", "event:democon"},
-               {"session", session}, {"standards", {"std:C087#art2"}}, {"tags", {"cfa"}}});
+    user->put({{"_id", "note:1"},
+               {"type", "note"},
+               {"title", "Итоги <дня>"},
+               {"body", "Пункт **1** & \"2\""},
+               {"created", "2020-12-14T09:10:00Z"},
+               {"updated", "2020-12-14T09:20:00Z"},
+               {"event", "event:democon"},
+               {"session", session},
+               {"standards", {"std:C087#art2"}},
+               {"tags", {"cfa"}}});
     user->put({{"_id", "note:2"}, {"type", "note"}, {"title", "Итоги <дня>"}, {"body", "second"}});
     auto out = dir.path() / "notes";
     CHECK(exportNotes(*store, "anna", out) == 2);

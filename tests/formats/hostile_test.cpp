@@ -29,9 +29,10 @@ void expectRefused(const std::string& data, const std::string& needle) {
 }  // namespace
 
 TEST_CASE("XML with an external entity is refused", "[formats][hostile]") {
-    expectRefused("<?xml version=\"1.0\"?>\n<!DOCTYPE schedule [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]>\n"
-                  "<schedule><conference><title>&xxe;</title></conference></schedule>",
-                  "DOCTYPE");
+    expectRefused(
+        "<?xml version=\"1.0\"?>\n<!DOCTYPE schedule [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]>\n"
+        "<schedule><conference><title>&xxe;</title></conference></schedule>",
+        "DOCTYPE");
 }
 
 TEST_CASE("XML entity-expansion bomb is refused", "[formats][hostile]") {
@@ -61,8 +62,10 @@ TEST_CASE("A 200 MB file is refused by its size before it is read", "[formats][h
 }
 
 TEST_CASE("Invalid UTF-8 is refused in every format", "[formats][hostile]") {
-    expectRefused("<?xml version=\"1.0\"?><schedule><conference><title>Bad \xC3\x28 byte</title></conference></schedule>",
-                  "UTF-8");
+    expectRefused(
+        "<?xml version=\"1.0\"?><schedule><conference><title>Bad \xC3\x28 "
+        "byte</title></conference></schedule>",
+        "UTF-8");
     expectRefused("{\"schedule\":{\"conference\":{\"title\":\"\xFF\xFE\",\"days\":[]}}}", "UTF-8");
     expectRefused("BEGIN:VCALENDAR\r\nX-WR-CALNAME:\xED\xA0\x80\r\nEND:VCALENDAR\r\n", "UTF-8");
     expectRefused("{\"id\":\"event:x\",\"body\":{\"type\":\"event\",\"t\":\"\xC0\xAF\"}}\n", "UTF-8");
@@ -79,7 +82,8 @@ TEST_CASE("A JSON nesting bomb is refused", "[formats][hostile]") {
 }
 
 TEST_CASE("An .ics with a 1 MB line is refused", "[formats][hostile]") {
-    std::string ics = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:x\r\nDTSTART:20200101T100000Z\r\nSUMMARY:";
+    std::string ics =
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:x\r\nDTSTART:20200101T100000Z\r\nSUMMARY:";
     ics += std::string(1024 * 1024, 'a');
     ics += "\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
     expectRefused(ics, "line of");

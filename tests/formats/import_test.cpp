@@ -5,12 +5,14 @@
 
 using namespace kenes;
 using namespace kenes::formats;
-using kenes::formats::test::TempDir;
 using kenes::formats::test::fixture;
+using kenes::formats::test::TempDir;
 
 namespace {
 
-storage::Json getDoc(storage::Store& store, const std::string& id) { return store.database("events")->get(id); }
+storage::Json getDoc(storage::Store& store, const std::string& id) {
+    return store.database("events")->get(id);
+}
 
 size_t countPrefix(storage::Store& store, const std::string& prefix) {
     storage::AllDocsOptions o;
@@ -36,7 +38,8 @@ TEST_CASE("FOSDEM 2010 Frab XML: days, rooms, events, persons", "[formats][impor
     // 248 person appearances over the 235 events; 203 distinct person ids.
     CHECK(r.speakerLinks == 248);
     CHECK(r.speakers.created == 203);
-    CHECK_THAT(r.summary(), Catch::Contains("sessions: 235 created") && Catch::Contains("appearances in sessions: 248"));
+    CHECK_THAT(r.summary(),
+               Catch::Contains("sessions: 235 created") && Catch::Contains("appearances in sessions: 248"));
     CHECK(r.events.created == 1);
     CHECK(countPrefix(*store, "session:fosdem-2010:") == 235);
     auto welcome = getDoc(*store, "session:fosdem-2010:frab-819");
@@ -62,7 +65,8 @@ TEST_CASE("Frab without a zone asks for --timezone; unknown zones are refused", 
     CHECK_FALSE(store->hasDatabase("events"));
 }
 
-TEST_CASE("Re-import is idempotent and a changed file updates only what changed", "[formats][import][reimport]") {
+TEST_CASE("Re-import is idempotent and a changed file updates only what changed",
+          "[formats][import][reimport]") {
     TempDir dir;
     auto store = storage::Store::open(dir.path());
     ImportOptions opt;
@@ -89,8 +93,9 @@ TEST_CASE("Re-import is idempotent and a changed file updates only what changed"
     CHECK(doc["_rev"].get<std::string>().rfind("2-", 0) == 0);
 }
 
-TEST_CASE("Frab quirks: HH:MM:SS and >24 h durations, past midnight, wrong day@date, other offset in date, no guid",
-          "[formats][import][frab]") {
+TEST_CASE(
+    "Frab quirks: HH:MM:SS and >24 h durations, past midnight, wrong day@date, other offset in date, no guid",
+    "[formats][import][frab]") {
     const char* xml = R"(<?xml version="1.0" encoding="UTF-8"?>
 <schedule><conference><title>Quirks Con</title><acronym>quirks</acronym>
 <time_zone_name>Asia/Bishkek</time_zone_name><day_change>06:00</day_change></conference>
@@ -110,7 +115,8 @@ TEST_CASE("Frab quirks: HH:MM:SS and >24 h durations, past midnight, wrong day@d
     CHECK(storage::formatLocalDateTime(s.sessions[0].start) == "2019-07-25T10:00");
     CHECK(storage::formatLocalDateTime(s.sessions[1].start) == "2019-07-25T23:30");
     CHECK(storage::formatLocalDateTime(s.sessions[2].start) == "2019-07-26T01:00");  // before day_change
-    CHECK(storage::formatLocalDateTime(s.sessions[3].start) == "2019-07-26T09:00");  // <date> wins over day@date
+    CHECK(storage::formatLocalDateTime(s.sessions[3].start) ==
+          "2019-07-26T09:00");  // <date> wins over day@date
     CHECK(s.sessions[3].durationSeconds == 26 * 3600);
 
     TempDir dir;
@@ -175,10 +181,12 @@ TEST_CASE("iCalendar with VTIMEZONE, LF endings, folding and escapes", "[formats
         "BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//t//t//EN\nX-WR-CALNAME:Семинар\\, Бишкек\n"
         "BEGIN:VTIMEZONE\nTZID:Custom/Zone\nBEGIN:STANDARD\nDTSTART:19700101T000000\nTZOFFSETFROM:+0600\n"
         "TZOFFSETTO:+0600\nTZNAME:+06\nEND:STANDARD\nEND:VTIMEZONE\n"
-        "BEGIN:VEVENT\nUID:one@x\nDTSTART;TZID=Custom/Zone:20190726T093000\nDTEND;TZID=Custom/Zone:20190726T110000\n"
+        "BEGIN:VEVENT\nUID:one@x\nDTSTART;TZID=Custom/Zone:20190726T093000\nDTEND;TZID=Custom/"
+        "Zone:20190726T110000\n"
         "SUMMARY:Процедура КСС\\; жалобы\\, примеры\nDESCRIPTION:Line one\\nline two with a fol\n ded word\n"
         "LOCATION:Главный зал\nEND:VEVENT\n"
-        "BEGIN:VEVENT\nUID:two@x\nDTSTART;TZID=Asia/Almaty:20190726T120000\nDURATION:PT45M\nSUMMARY:IANA zone\nEND:VEVENT\n"
+        "BEGIN:VEVENT\nUID:two@x\nDTSTART;TZID=Asia/Almaty:20190726T120000\nDURATION:PT45M\nSUMMARY:IANA "
+        "zone\nEND:VEVENT\n"
         "END:VCALENDAR\n";
     auto s = parseICalendar(ics, "Asia/Bishkek");
     CHECK(s.title == "Семинар, Бишкек");

@@ -37,7 +37,8 @@ TEST_CASE("hub user CLI refuses bad input and lists accounts without secrets", "
     auto kenes = kenesExe().string();
     ProcessOptions empty;
     empty.stdinText = "\n";
-    auto r = runCommand({kenes, "--data", data.string(), "hub", "user", "add", "anna", "--role", "participant"}, empty);
+    auto r = runCommand(
+        {kenes, "--data", data.string(), "hub", "user", "add", "anna", "--role", "participant"}, empty);
     CHECK(r.exitCode != 0);
     CHECK(r.err.find("password") != std::string::npos);
     r = runCommand({kenes, "--data", data.string(), "hub", "user", "add", "anna", "--role", "boss"}, empty);
@@ -80,10 +81,12 @@ TEST_CASE("hub authenticates and enforces database access", "[hub][access]") {
     SECTION("wrong password is 401, repeated failures are throttled") {
         auto r = httpRequest(port, "GET", "/_all_dbs", "", authHeaders("olga", "wrong"));
         CHECK(r.status == 401);
-        CHECK(Json::parse(r.body) == Json{{"error", "unauthorized"}, {"reason", "Name or password is incorrect."}});
+        CHECK(Json::parse(r.body) ==
+              Json{{"error", "unauthorized"}, {"reason", "Name or password is incorrect."}});
         CHECK(httpRequest(port, "GET", "/_all_dbs", "", authHeaders("nobody", "x")).status == 401);
         int last = 0;
-        for (int i = 0; i < 6; ++i) last = httpRequest(port, "GET", "/_all_dbs", "", authHeaders("olga", "wrong")).status;
+        for (int i = 0; i < 6; ++i)
+            last = httpRequest(port, "GET", "/_all_dbs", "", authHeaders("olga", "wrong")).status;
         CHECK(last == 429);
         // even the right password waits now; other accounts from elsewhere are unaffected in kind
         CHECK(httpRequest(port, "GET", "/_all_dbs", "", olga).status == 429);
@@ -97,7 +100,9 @@ TEST_CASE("hub authenticates and enforces database access", "[hub][access]") {
         auto w = httpRequest(port, "PUT", "/events/hack", R"({"x":1})", pavel);
         CHECK(w.status == 403);
         CHECK(Json::parse(w.body)["error"] == "forbidden");
-        CHECK(httpRequest(port, "POST", "/events/_bulk_docs", R"({"docs":[{"_id":"hack2"}]})", pavel).status == 403);
+        CHECK(
+            httpRequest(port, "POST", "/events/_bulk_docs", R"({"docs":[{"_id":"hack2"}]})", pavel).status ==
+            403);
         CHECK(httpRequest(port, "POST", "/events", R"({"a":1})", pavel).status == 403);
         CHECK(httpRequest(port, "DELETE", "/events", "", pavel).status == 403);
         auto all = Json::parse(httpRequest(port, "GET", "/events/_all_docs", "", olga).body);
@@ -106,10 +111,14 @@ TEST_CASE("hub authenticates and enforces database access", "[hub][access]") {
         // participants may keep replication checkpoints
         CHECK(httpRequest(port, "PUT", "/events/_local/ckpt", R"({"last_seq":1})", pavel).status == 201);
         // members list restricts reading
-        CHECK(httpRequest(port, "PUT", "/events/_security", R"({"members":{"names":["olga"],"roles":[]}})", olga).status == 200);
+        CHECK(httpRequest(port, "PUT", "/events/_security", R"({"members":{"names":["olga"],"roles":[]}})",
+                          olga)
+                  .status == 200);
         CHECK(httpRequest(port, "GET", "/events/agenda", "", pavel).status == 403);
-        CHECK(httpRequest(port, "PUT", "/events/_security", R"({"members":{"roles":["participant"]}})", pavel).status == 403);
-        CHECK(httpRequest(port, "PUT", "/events/_security", R"({"members":{"roles":["participant"]}})", olga).status == 200);
+        CHECK(httpRequest(port, "PUT", "/events/_security", R"({"members":{"roles":["participant"]}})", pavel)
+                  .status == 403);
+        CHECK(httpRequest(port, "PUT", "/events/_security", R"({"members":{"roles":["participant"]}})", olga)
+                  .status == 200);
         CHECK(httpRequest(port, "GET", "/events/agenda", "", pavel).status == 200);
     }
     SECTION("userdb belongs to its account alone") {

@@ -29,7 +29,9 @@ struct Hub {
         return httpRequest(hub->port(), method, target, body, h);
     }
 };
-Json body(const HttpReply& r) { return Json::parse(r.body); }
+Json body(const HttpReply& r) {
+    return Json::parse(r.body);
+}
 }  // namespace
 
 TEST_CASE("documents with /, +, spaces and Cyrillic ids round-trip", "[hub][api]") {
@@ -53,7 +55,8 @@ TEST_CASE("documents with /, +, spaces and Cyrillic ids round-trip", "[hub][api]
     auto keyed = body(h.req("POST", "/events/_all_docs", R"({"keys":["a/b","missing"]})"));
     CHECK(keyed["rows"][0]["id"] == "a/b");
     CHECK(keyed["rows"][1] == Json{{"key", "missing"}, {"error", "not_found"}});
-    auto range = body(h.req("GET", "/events/_all_docs?startkey=%22a%22&endkey=%22a%2Fz%22&include_docs=true"));
+    auto range =
+        body(h.req("GET", "/events/_all_docs?startkey=%22a%22&endkey=%22a%2Fz%22&include_docs=true"));
     REQUIRE(range["rows"].size() == 2);
     CHECK(range["rows"][0]["doc"]["title"] == "t");
 }
@@ -91,7 +94,8 @@ TEST_CASE("errors match PouchDB Server's for the same requests", "[hub][api][pou
         if (c.target == "/events/nodoc") CHECK(ja["reason"] == jb["reason"]);
     }
     // Where PouchDB Server departs from CouchDB, the hub answers as CouchDB does.
-    CHECK(body(h.req("GET", "/nodb")) == Json{{"error", "not_found"}, {"reason", "Database does not exist."}});
+    CHECK(body(h.req("GET", "/nodb")) ==
+          Json{{"error", "not_found"}, {"reason", "Database does not exist."}});
     auto badName = h.req("PUT", "/Bad_Name");
     CHECK(badName.status == 400);
     CHECK(body(badName)["error"] == "illegal_database_name");
@@ -138,7 +142,8 @@ TEST_CASE("replication endpoints: changes, revs_diff, bulk_get, open_revs, _loca
     CHECK(diff["c"]["missing"] == Json::array({"3-z"}));
     CHECK(diff["e"]["missing"] == Json::array({"1-q"}));
 
-    auto got = body(h.req("POST", "/events/_bulk_get?revs=true", R"({"docs":[{"id":"c","rev":"2-b"},{"id":"zz","rev":"1-a"}]})"));
+    auto got = body(h.req("POST", "/events/_bulk_get?revs=true",
+                          R"({"docs":[{"id":"c","rev":"2-b"},{"id":"zz","rev":"1-a"}]})"));
     CHECK(got["results"][0]["docs"][0]["ok"]["v"] == 2);
     CHECK(got["results"][1]["docs"][0].contains("error"));
 

@@ -19,10 +19,15 @@ namespace {
 constexpr size_t kDocs = 10000;
 constexpr size_t kBatch = 250;
 
-std::string docId(size_t i) { return "doc-" + std::to_string(100000 + i); }
-std::string docRev(size_t i) { return "1-" + std::to_string(1000000007ull * (i + 1) % 99999989ull) + "abc"; }
+std::string docId(size_t i) {
+    return "doc-" + std::to_string(100000 + i);
+}
+std::string docRev(size_t i) {
+    return "1-" + std::to_string(1000000007ull * (i + 1) % 99999989ull) + "abc";
+}
 Json makeDoc(size_t i) {
-    return Json{{"_id", docId(i)}, {"_rev", docRev(i)}, {"title", "Сессия " + std::to_string(i)}, {"room", i % 17}};
+    return Json{
+        {"_id", docId(i)}, {"_rev", docRev(i)}, {"title", "Сессия " + std::to_string(i)}, {"room", i % 17}};
 }
 
 // Pushes the given documents; stops at the first failed batch. Returns how many were acknowledged.
@@ -30,9 +35,11 @@ size_t push(int port, const std::map<std::string, std::string>& auth, const std:
     size_t done = 0;
     for (size_t start = 0; start < docs.size(); start += kBatch) {
         Json batch = Json::array();
-        for (size_t k = start; k < std::min(docs.size(), start + kBatch); ++k) batch.push_back(makeDoc(docs[k]));
-        auto r = httpRequest(port, "POST", "/push/_bulk_docs", Json{{"docs", batch}, {"new_edits", false}}.dump(), auth,
-                             std::chrono::seconds(30));
+        for (size_t k = start; k < std::min(docs.size(), start + kBatch); ++k)
+            batch.push_back(makeDoc(docs[k]));
+        auto r =
+            httpRequest(port, "POST", "/push/_bulk_docs", Json{{"docs", batch}, {"new_edits", false}}.dump(),
+                        auth, std::chrono::seconds(30));
         if (r.status != 201) break;
         done += batch.size();
     }
@@ -81,7 +88,8 @@ TEST_CASE("a hub killed during a 10,000-document push loses nothing and resumes"
     std::vector<size_t> missing;
     for (size_t start = 0; start < kDocs; start += 1000) {
         Json diff = Json::object();
-        for (size_t i = start; i < std::min(kDocs, start + 1000); ++i) diff[docId(i)] = Json::array({docRev(i)});
+        for (size_t i = start; i < std::min(kDocs, start + 1000); ++i)
+            diff[docId(i)] = Json::array({docRev(i)});
         auto r = httpRequest(hub.port(), "POST", "/push/_revs_diff", diff.dump(), auth);
         REQUIRE(r.status == 200);
         Json answer = Json::parse(r.body);

@@ -18,8 +18,9 @@ RunResult addHubUser(const std::filesystem::path& dataDir, const std::string& na
                      const std::string& password) {
     ProcessOptions options;
     options.stdinText = password + "\n";
-    return runCommand({kenesExe().string(), "--data", dataDir.string(), "hub", "user", "add", name, "--role", role},
-                      options);
+    return runCommand(
+        {kenesExe().string(), "--data", dataDir.string(), "hub", "user", "add", name, "--role", role},
+        options);
 }
 
 std::string basicAuth(const std::string& user, const std::string& password) {
@@ -27,8 +28,8 @@ std::string basicAuth(const std::string& user, const std::string& password) {
     std::string in = user + ":" + password, out;
     size_t i = 0;
     for (; i + 2 < in.size(); i += 3) {
-        unsigned v = (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8) |
-                     static_cast<unsigned char>(in[i + 2]);
+        unsigned v = (static_cast<unsigned char>(in[i]) << 16) |
+                     (static_cast<unsigned char>(in[i + 1]) << 8) | static_cast<unsigned char>(in[i + 2]);
         out += table[(v >> 18) & 63];
         out += table[(v >> 12) & 63];
         out += table[(v >> 6) & 63];
@@ -59,8 +60,8 @@ HubProcess::HubProcess(const std::filesystem::path& dataDir) {
         m_log = dataDir.parent_path() / ("hub-" + std::to_string(m_port) + ".log");
         ProcessOptions options;
         options.output = m_log;
-        m_process.emplace(std::vector<std::string>{kenesExe().string(), "--data", dataDir.string(), "hub", "--port",
-                                                   std::to_string(m_port)},
+        m_process.emplace(std::vector<std::string>{kenesExe().string(), "--data", dataDir.string(), "hub",
+                                                   "--port", std::to_string(m_port)},
                           options);
         if (waitForHttp(m_port, std::chrono::seconds(20))) return;
         m_process.reset();
@@ -98,9 +99,9 @@ std::string rawExchange(int port, const std::string& bytes, bool halfClose, int 
     char buf[65536];
     while (std::chrono::steady_clock::now() < deadline) {
         pollfd p{fd, POLLIN, 0};
-        int left = static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                        deadline - std::chrono::steady_clock::now())
-                                        .count());
+        int left = static_cast<int>(
+            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now())
+                .count());
         if (::poll(&p, 1, std::max(left, 1)) <= 0) break;
         ssize_t n = ::recv(fd, buf, sizeof buf, 0);
         if (n <= 0) break;

@@ -63,12 +63,15 @@ TEST_CASE("hostile requests get a clean 4xx and the hub keeps serving", "[hub][h
         CHECK(httpRequest(port, "GET", "/events/%FF%FE", "", auth).status == 400);
         CHECK(httpRequest(port, "PUT", "/events/%C3%28", "{}", auth).status == 400);
         CHECK(httpRequest(port, "PUT", "/events/%ED%A0%80", "{}", auth).status == 400);  // a surrogate
-        CHECK(httpRequest(port, "POST", "/events/_bulk_docs", "{\"docs\":[{\"_id\":\"\xC3\x28\"}]}", auth).status == 400);
+        CHECK(httpRequest(port, "POST", "/events/_bulk_docs", "{\"docs\":[{\"_id\":\"\xC3\x28\"}]}", auth)
+                  .status == 400);
         CHECK(httpRequest(port, "GET", "/events/bad%ZZescape", "", auth).status == 400);
         CHECK(httpRequest(port, "GET", "/events/nul%00byte", "", auth).status == 400);
     }
     SECTION("dot segments") {
-        CHECK(rawStatus(rawExchange(port, "GET /events/../_all_dbs HTTP/1.1\r\nHost: h\r\n" + authLine + "\r\n", false, 5000)) == 400);
+        CHECK(
+            rawStatus(rawExchange(port, "GET /events/../_all_dbs HTTP/1.1\r\nHost: h\r\n" + authLine + "\r\n",
+                                  false, 5000)) == 400);
         CHECK(httpRequest(port, "GET", "/%2E%2E/etc/passwd", "", auth).status == 400);
         CHECK(httpRequest(port, "GET", "/events/%2E%2E%2F%2E%2E%2Fetc", "", auth).status == 404);
         CHECK(httpRequest(port, "GET", "/../../etc/passwd", "", auth).status == 400);
@@ -80,7 +83,8 @@ TEST_CASE("hostile requests get a clean 4xx and the hub keeps serving", "[hub][h
         int status = rawStatus(rawExchange(port, req, false, 10000));
         CHECK(status >= 400);
         CHECK(status < 500);
-        int longUri = rawStatus(rawExchange(port, "GET /events/" + std::string(20000, 'a') + " HTTP/1.1\r\nHost: h\r\n\r\n", false, 5000));
+        int longUri = rawStatus(rawExchange(
+            port, "GET /events/" + std::string(20000, 'a') + " HTTP/1.1\r\nHost: h\r\n\r\n", false, 5000));
         CHECK(longUri >= 400);
         CHECK(longUri < 500);
         CHECK(rawStatus(rawExchange(port, "GARBAGE\r\n\r\n", false, 5000)) == 400);

@@ -11,13 +11,15 @@ using Json = nlohmann::json;
 
 namespace {
 RunResult scenario(const std::string& url, const std::string& db, const std::vector<std::string>& auth) {
-    std::vector<std::string> argv{"node", (sourceDir() / "tests" / "hub" / "pouchdb_scenario.js").string(), url, db};
+    std::vector<std::string> argv{"node", (sourceDir() / "tests" / "hub" / "pouchdb_scenario.js").string(),
+                                  url, db};
     argv.insert(argv.end(), auth.begin(), auth.end());
     return runCommand(argv, {}, std::chrono::seconds(120));
 }
 }  // namespace
 
-TEST_CASE("PouchDB replicates both ways through the hub like through PouchDB Server", "[hub][pouchdb][replication]") {
+TEST_CASE("PouchDB replicates both ways through the hub like through PouchDB Server",
+          "[hub][pouchdb][replication]") {
     TempDir dir("kenes-hub-pouchdb");
     auto data = dir.path() / "data";
     REQUIRE(addHubUser(data, "olga", "organizer", "org-secret").exitCode == 0);
@@ -45,6 +47,7 @@ TEST_CASE("PouchDB replicates both ways through the hub like through PouchDB Ser
     // the hub's own view of the data after the restart is the same
     hub.process().stop();
     HubProcess again(data);
-    auto doc = httpRequest(again.port(), "GET", "/events/conflicted?conflicts=true", "", authHeaders("olga", "org-secret"));
+    auto doc = httpRequest(again.port(), "GET", "/events/conflicted?conflicts=true", "",
+                           authHeaders("olga", "org-secret"));
     CHECK(Json::parse(doc.body)["_conflicts"] == Json::array({"2-bbbb"}));
 }

@@ -60,14 +60,16 @@ TEST_CASE("the Kenes replicator syncs two data directories through the hub", "[h
     auto storeB = storage::Store::open(dir.path() / "b");
     auto a = storeA->database("events", true);
     auto b = storeB->database("events", true);
-    for (int i = 0; i < 300; ++i) a->put(Json{{"_id", "session/" + std::to_string(i)}, {"title", "Сессия " + std::to_string(i)}});
+    for (int i = 0; i < 300; ++i)
+        a->put(Json{{"_id", "session/" + std::to_string(i)}, {"title", "Сессия " + std::to_string(i)}});
     for (std::string id : {"a+b", "with space", "Программа"}) a->put(Json{{"_id", id}, {"v", 1}});
     auto gone = a->put(Json{{"_id", "gone"}, {"v", 1}});
     a->remove("gone", gone.rev);
     std::vector<Json> branches;
-    for (const char* text : {R"({"_id":"conflicted","_rev":"1-a","v":1})",
-                             R"({"_id":"conflicted","_rev":"2-b","v":2,"_revisions":{"start":2,"ids":["b","a"]}})",
-                             R"({"_id":"conflicted","_rev":"2-c","v":3,"_revisions":{"start":2,"ids":["c","a"]}})"})
+    for (const char* text :
+         {R"({"_id":"conflicted","_rev":"1-a","v":1})",
+          R"({"_id":"conflicted","_rev":"2-b","v":2,"_revisions":{"start":2,"ids":["b","a"]}})",
+          R"({"_id":"conflicted","_rev":"2-c","v":3,"_revisions":{"start":2,"ids":["c","a"]}})"})
         branches.push_back(Json::parse(text));
     auto rows = a->bulkDocs(branches, false);
     for (const auto& row : rows) {
@@ -132,5 +134,6 @@ TEST_CASE("the Kenes replicator syncs two data directories through the hub", "[h
         }
         CHECK(refused);
     }
-    CHECK(httpRequest(hub.port(), "GET", "/events/intruder", "", authHeaders("olga", "org-secret")).status == 404);
+    CHECK(httpRequest(hub.port(), "GET", "/events/intruder", "", authHeaders("olga", "org-secret")).status ==
+          404);
 }

@@ -14,34 +14,47 @@ using test::utc;
 
 namespace {
 
-Json session(const std::string& id, const std::string& event, const std::string& start, const std::string& end,
-             const std::string& title, Json extra = Json::object()) {
-    Json doc{{"_id", id}, {"type", "session"}, {"event", event}, {"start", start}, {"end", end},
-             {"title", {{"en", title}, {"ru", title + " (ru)"}}}, {"kind", "talk"}};
+Json session(const std::string& id, const std::string& event, const std::string& start,
+             const std::string& end, const std::string& title, Json extra = Json::object()) {
+    Json doc{{"_id", id},      {"type", "session"}, {"event", event},
+             {"start", start}, {"end", end},        {"title", {{"en", title}, {"ru", title + " (ru)"}}},
+             {"kind", "talk"}};
     for (auto& [k, v] : extra.items()) doc[k] = v;
     return doc;
 }
 
 void seed(test::ModelFixture& f) {
     auto events = f.db("events");
-    events->put(Json{{"_id", "event:almaty"}, {"type", "event"},
+    events->put(Json{{"_id", "event:almaty"},
+                     {"type", "event"},
                      {"title", {{"en", "Almaty training"}, {"ru", "Семинар в Алматы"}}},
-                     {"city", {{"ru", "Алматы"}}}, {"timezone", "Asia/Almaty"},
-                     {"start_date", "2019-07-25"}, {"end_date", "2019-07-27"}, {"languages", {"ru", "en"}}});
-    events->put(Json{{"_id", "event:moscow"}, {"type", "event"}, {"title", {{"en", "Moscow symposium"}}},
-                     {"timezone", "Europe/Moscow"}, {"start_date", "2023-08-22"}, {"end_date", "2023-08-24"}});
-    events->put(Json{{"_id", "speaker:anna"}, {"type", "speaker"},
-                     {"name", {{"en", "Anna Petrova"}, {"ru", "Анна Петрова"}}}, {"country", "KZ"}});
+                     {"city", {{"ru", "Алматы"}}},
+                     {"timezone", "Asia/Almaty"},
+                     {"start_date", "2019-07-25"},
+                     {"end_date", "2019-07-27"},
+                     {"languages", {"ru", "en"}}});
+    events->put(Json{{"_id", "event:moscow"},
+                     {"type", "event"},
+                     {"title", {{"en", "Moscow symposium"}}},
+                     {"timezone", "Europe/Moscow"},
+                     {"start_date", "2023-08-22"},
+                     {"end_date", "2023-08-24"}});
+    events->put(Json{{"_id", "speaker:anna"},
+                     {"type", "speaker"},
+                     {"name", {{"en", "Anna Petrova"}, {"ru", "Анна Петрова"}}},
+                     {"country", "KZ"}});
     events->put(session("session:a", "event:almaty", "2019-07-25T09:00", "2019-07-25T10:30", "Opening",
                         {{"speakers", {"speaker:anna", "speaker:ghost"}}, {"standards", {"std:C087#art2"}}}));
     events->put(session("session:b", "event:almaty", "2019-07-25T10:30", "2019-07-25T12:00", "Supervision",
                         {{"standards", {"std:C087"}}}));
-    events->put(session("session:c", "event:almaty", "2019-07-25T12:00", "2019-07-25T13:00", "Cancelled lunch talk",
-                        {{"cancelled", true}}));
-    events->put(session("session:night", "event:almaty", "2019-07-25T23:30", "2019-07-26T00:30", "Night film"));
+    events->put(session("session:c", "event:almaty", "2019-07-25T12:00", "2019-07-25T13:00",
+                        "Cancelled lunch talk", {{"cancelled", true}}));
+    events->put(
+        session("session:night", "event:almaty", "2019-07-25T23:30", "2019-07-26T00:30", "Night film"));
     events->put(session("session:d", "event:almaty", "2019-07-26T09:00", "2019-07-26T10:00", "Day two",
                         {{"speakers", {"speaker:anna"}}, {"standards", {"std:C098#art4"}}}));
-    events->put(session("session:m1", "event:moscow", "2023-08-22T10:00", "2023-08-22T11:30", "Union education"));
+    events->put(
+        session("session:m1", "event:moscow", "2023-08-22T10:00", "2023-08-22T11:30", "Union education"));
 }
 
 std::vector<std::string> ids(const std::vector<storage::SessionInfo>& sessions) {
@@ -82,14 +95,16 @@ TEST_CASE("sessions are placed with the event's zone: Asia/Almaty and Europe/Mos
 TEST_CASE("a session past midnight belongs to the day it starts", "[model][agenda]") {
     test::ModelFixture f;
     seed(f);
-    CHECK(f.model.eventDays("event:almaty") == std::vector<std::string>{"2019-07-25", "2019-07-26", "2019-07-27"});
+    CHECK(f.model.eventDays("event:almaty") ==
+          std::vector<std::string>{"2019-07-25", "2019-07-26", "2019-07-27"});
     auto day1 = f.model.sessionsOnDay("event:almaty", "2019-07-25", "en");
     CHECK(ids(day1) == std::vector<std::string>{"session:a", "session:b", "session:c", "session:night"});
     auto night = day1.back();
     CHECK(night.end == "2019-07-26T00:30");
     CHECK(night.endUtc - night.startUtc == 3600);
     CHECK(night.startUtc == utc("2019-07-25T17:30:00Z"));
-    CHECK(ids(f.model.sessionsOnDay("event:almaty", "2019-07-26", "en")) == std::vector<std::string>{"session:d"});
+    CHECK(ids(f.model.sessionsOnDay("event:almaty", "2019-07-26", "en")) ==
+          std::vector<std::string>{"session:d"});
     CHECK(f.model.sessionsOnDay("event:almaty", "2019-07-27", "en").empty());
     auto agenda = f.model.agenda("event:almaty", "en");
     REQUIRE(agenda.size() == 2);
@@ -134,23 +149,43 @@ TEST_CASE("now and next at the boundaries", "[model][agenda]") {
 TEST_CASE("speakers, linked standards, notes, tasks and stars", "[model][agenda]") {
     test::ModelFixture f;
     seed(f);
-    CHECK(ids(f.model.sessionsOfSpeaker("speaker:anna", "en")) == std::vector<std::string>{"session:a", "session:d"});
+    CHECK(ids(f.model.sessionsOfSpeaker("speaker:anna", "en")) ==
+          std::vector<std::string>{"session:a", "session:d"});
     // Linking the whole standard or a given article.
-    CHECK(ids(f.model.sessionsLinking("std:C087", "", "en")) == std::vector<std::string>{"session:a", "session:b"});
-    CHECK(ids(f.model.sessionsLinking("std:C087", "art2", "en")) == std::vector<std::string>{"session:a", "session:b"});
+    CHECK(ids(f.model.sessionsLinking("std:C087", "", "en")) ==
+          std::vector<std::string>{"session:a", "session:b"});
+    CHECK(ids(f.model.sessionsLinking("std:C087", "art2", "en")) ==
+          std::vector<std::string>{"session:a", "session:b"});
     CHECK(ids(f.model.sessionsLinking("std:C087", "art9", "en")) == std::vector<std::string>{"session:b"});
     CHECK(ids(f.model.sessionsLinking("std:C098", "art4", "en")) == std::vector<std::string>{"session:d"});
 
     const std::string userDb = storage::userDatabaseName("anna");
     auto user = f.db(userDb);
-    user->put(Json{{"_id", "note:1"}, {"type", "note"}, {"title", "Old"}, {"body", "b"}, {"session", "session:a"},
-                   {"updated", "2019-07-25T04:00:00Z"}, {"tags", {"cfa"}}, {"standards", {"std:C087#art2"}}});
-    user->put(Json{{"_id", "note:2"}, {"type", "note"}, {"title", "New"}, {"body", "b"}, {"session", "session:a"},
+    user->put(Json{{"_id", "note:1"},
+                   {"type", "note"},
+                   {"title", "Old"},
+                   {"body", "b"},
+                   {"session", "session:a"},
+                   {"updated", "2019-07-25T04:00:00Z"},
+                   {"tags", {"cfa"}},
+                   {"standards", {"std:C087#art2"}}});
+    user->put(Json{{"_id", "note:2"},
+                   {"type", "note"},
+                   {"title", "New"},
+                   {"body", "b"},
+                   {"session", "session:a"},
                    {"updated", "2019-07-25T05:00:00Z"}});
-    user->put(Json{{"_id", "note:3"}, {"type", "note"}, {"title", "Elsewhere"}, {"body", "b"},
+    user->put(Json{{"_id", "note:3"},
+                   {"type", "note"},
+                   {"title", "Elsewhere"},
+                   {"body", "b"},
                    {"updated", "2019-07-26T05:00:00Z"}});
     f.db(storage::userDatabaseName("boris"))
-        ->put(Json{{"_id", "note:b"}, {"type", "note"}, {"title", "Boris's"}, {"body", "b"}, {"session", "session:a"}});
+        ->put(Json{{"_id", "note:b"},
+                   {"type", "note"},
+                   {"title", "Boris's"},
+                   {"body", "b"},
+                   {"session", "session:a"}});
     auto notes = f.model.notesOfSession(userDb, "session:a");
     REQUIRE(notes.size() == 2);
     CHECK(notes[0].title == "New");
@@ -165,7 +200,10 @@ TEST_CASE("speakers, linked standards, notes, tasks and stars", "[model][agenda]
     CHECK(f.model.notes(userDb, byStandard).size() == 1);
 
     user->put(Json{{"_id", "task:1"}, {"type", "task"}, {"title", "Report on C087"}, {"due", "2019-09-01"}});
-    user->put(Json{{"_id", "task:2"}, {"type", "task"}, {"title", "Meet the ministry"}, {"due", "2019-08-15"},
+    user->put(Json{{"_id", "task:2"},
+                   {"type", "task"},
+                   {"title", "Meet the ministry"},
+                   {"due", "2019-08-15"},
                    {"done", true}});
     user->put(Json{{"_id", "task:3"}, {"type", "task"}, {"title", "Someday"}});
     auto tasks = f.model.tasks(userDb);
@@ -201,8 +239,8 @@ TEST_CASE("the whole agenda's speakers, links and stars match the per-day look-u
         if (i % 3 == 0) extra["speakers"] = {"speaker:anna", "speaker:ghost"};
         if (i % 3 == 1) extra["speakers"] = {"speaker:ghost", "speaker:anna"};
         if (i % 4 == 0) extra["standards"] = {"std:C087#art" + std::to_string(i), "std:C098"};
-        events->put(session("session:bulk" + std::to_string(i), "event:almaty", start, end, "Bulk " + std::to_string(i),
-                            extra));
+        events->put(session("session:bulk" + std::to_string(i), "event:almaty", start, end,
+                            "Bulk " + std::to_string(i), extra));
     }
     const std::string userDb = storage::userDatabaseName("anna");
     auto user = f.db(userDb);

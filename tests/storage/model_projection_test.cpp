@@ -33,11 +33,13 @@ std::string speakerName(const storage::Model& m, const std::string& id) {
 
 }  // namespace
 
-TEST_CASE("projections follow the winner through conflicts, deletion and resurrection", "[model][projection]") {
+TEST_CASE("projections follow the winner through conflicts, deletion and resurrection",
+          "[model][projection]") {
     test::ModelFixture f;
     auto events = f.db("events");
     // Two branches arrive by replication: the higher rev hash wins.
-    auto r = events->bulkDocs({speaker("speaker:x", kRevA, "Branch A"), speaker("speaker:x", kRevF, "Branch F")}, false);
+    auto r = events->bulkDocs(
+        {speaker("speaker:x", kRevA, "Branch A"), speaker("speaker:x", kRevF, "Branch F")}, false);
     REQUIRE(r.size() == 2);
     CHECK(speakerName(f.model, "speaker:x") == "Branch F");
     // A losing branch arriving later changes nothing.
@@ -67,19 +69,39 @@ TEST_CASE("documents of the wrong shape are stored but skipped, with a reason", 
     {
         test::ModelFixture f;
         auto events = f.db("events");
-        events->put(Json{{"_id", "session:bad-time"}, {"type", "session"}, {"event", "event:e"}, {"start", "tomorrow"},
-                         {"end", "2019-07-25T10:00"}, {"title", {{"en", "x"}}}});
-        events->put(Json{{"_id", "session:bad-title"}, {"type", "session"}, {"event", "event:e"},
-                         {"start", "2019-07-25T09:00"}, {"end", "2019-07-25T10:00"}, {"title", 42}});
+        events->put(Json{{"_id", "session:bad-time"},
+                         {"type", "session"},
+                         {"event", "event:e"},
+                         {"start", "tomorrow"},
+                         {"end", "2019-07-25T10:00"},
+                         {"title", {{"en", "x"}}}});
+        events->put(Json{{"_id", "session:bad-title"},
+                         {"type", "session"},
+                         {"event", "event:e"},
+                         {"start", "2019-07-25T09:00"},
+                         {"end", "2019-07-25T10:00"},
+                         {"title", 42}});
         events->put(Json{{"_id", "thing:1"}, {"type", "spaceship"}});
         events->put(Json{{"_id", "notype"}, {"hello", "world"}});
-        events->put(Json{{"_id", "event:e"}, {"type", "event"}, {"title", {{"en", "E"}}}, {"timezone", "Asia/Almaty"},
-                         {"start_date", "2019-07-25"}, {"end_date", "2019-07-24"}});
-        f.db("library")->put(Json{{"_id", "std:X"}, {"type", "standard"}, {"code", "X"}, {"kind", "convention"},
-                                  {"title", {{"en", "X"}}}, {"articles", {{{"id", "a1"}}}}});
+        events->put(Json{{"_id", "event:e"},
+                         {"type", "event"},
+                         {"title", {{"en", "E"}}},
+                         {"timezone", "Asia/Almaty"},
+                         {"start_date", "2019-07-25"},
+                         {"end_date", "2019-07-24"}});
+        f.db("library")->put(Json{{"_id", "std:X"},
+                                  {"type", "standard"},
+                                  {"code", "X"},
+                                  {"kind", "convention"},
+                                  {"title", {{"en", "X"}}},
+                                  {"articles", {{{"id", "a1"}}}}});
         auto user = f.db(storage::userDatabaseName("anna"));
-        user->put(Json{{"_id", "event:sneaky"}, {"type", "event"}, {"title", {{"en", "Sneaky"}}},
-                       {"timezone", "UTC"}, {"start_date", "2019-07-25"}, {"end_date", "2019-07-25"}});
+        user->put(Json{{"_id", "event:sneaky"},
+                       {"type", "event"},
+                       {"title", {{"en", "Sneaky"}}},
+                       {"timezone", "UTC"},
+                       {"start_date", "2019-07-25"},
+                       {"end_date", "2019-07-25"}});
         // All stored as documents...
         CHECK(events->info().docCount == 5);
         // ...none projected, each with a reason.
@@ -107,7 +129,8 @@ TEST_CASE("documents of the wrong shape are stored but skipped, with a reason", 
     storage::setProjectionLog(nullptr);
 }
 
-TEST_CASE("a store opened again keeps its projections; deleting a database drops them", "[model][projection]") {
+TEST_CASE("a store opened again keeps its projections; deleting a database drops them",
+          "[model][projection]") {
     test::ModelTempDir dir("kenes-model-reopen");
     {
         auto store = storage::openLibraryStore(dir.path());
@@ -122,7 +145,8 @@ TEST_CASE("a store opened again keeps its projections; deleting a database drops
     }
 }
 
-TEST_CASE("documents written before the model was registered are projected when it is", "[model][projection]") {
+TEST_CASE("documents written before the model was registered are projected when it is",
+          "[model][projection]") {
     test::ModelTempDir dir("kenes-model-rebuild");
     {
         auto plain = storage::Store::open(dir.path());  // no model: nothing projected
@@ -133,7 +157,8 @@ TEST_CASE("documents written before the model was registered are projected when 
     CHECK(speakerName(model, "speaker:z") == "Written early");
 }
 
-TEST_CASE("projections built by another schema version are rebuilt from the documents", "[model][projection]") {
+TEST_CASE("projections built by another schema version are rebuilt from the documents",
+          "[model][projection]") {
     test::ModelTempDir dir("kenes-model-schema");
     {
         auto store = storage::openLibraryStore(dir.path());
@@ -146,7 +171,8 @@ TEST_CASE("projections built by another schema version are rebuilt from the docu
         REQUIRE(sqlite3_open(storage::SqliteStore::fileName(dir.path()).string().c_str(), &db) == SQLITE_OK);
         REQUIRE(sqlite3_exec(db,
                              "UPDATE proj_meta SET value='1' WHERE key='schema_version';"
-                             "INSERT INTO proj_speakers(db, id, name) VALUES('events', 'speaker:ghost', '{\"en\":\"Ghost\"}');",
+                             "INSERT INTO proj_speakers(db, id, name) VALUES('events', 'speaker:ghost', "
+                             "'{\"en\":\"Ghost\"}');",
                              nullptr, nullptr, nullptr) == SQLITE_OK);
         sqlite3_close(db);
     }
@@ -176,7 +202,8 @@ TEST_CASE("readers query while a writer writes", "[model][projection]") {
             }
         });
     }
-    for (int i = 0; i < 200; ++i) events->put(speaker("speaker:" + std::to_string(i), "", "Speaker " + std::to_string(i)));
+    for (int i = 0; i < 200; ++i)
+        events->put(speaker("speaker:" + std::to_string(i), "", "Speaker " + std::to_string(i)));
     done = true;
     for (auto& t : readers) t.join();
     CHECK(failures == 0);

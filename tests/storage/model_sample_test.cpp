@@ -26,7 +26,8 @@ struct TestBundles {
     std::vector<storage::SampleFile> files;
     TestBundles() {
         const auto dir = std::filesystem::path(KENES_SOURCE_DIR) / "tests/storage/data/model_sample";
-        for (const char* name : {"library.jsonl", "events.jsonl", "user.jsonl"}) contents.push_back(readFile(dir / name));
+        for (const char* name : {"library.jsonl", "events.jsonl", "user.jsonl"})
+            contents.push_back(readFile(dir / name));
         const char* names[] = {"library.jsonl", "events.jsonl", "user.jsonl"};
         for (size_t i = 0; i < contents.size(); ++i) files.push_back({names[i], contents[i]});
     }
@@ -48,7 +49,8 @@ std::string untranslated(const Json& value, const std::string& path) {
             if (auto bad = untranslated(v, path + "." + k); !bad.empty()) return bad;
     } else if (value.is_array()) {
         for (size_t i = 0; i < value.size(); ++i)
-            if (auto bad = untranslated(value[i], path + "[" + std::to_string(i) + "]"); !bad.empty()) return bad;
+            if (auto bad = untranslated(value[i], path + "[" + std::to_string(i) + "]"); !bad.empty())
+                return bad;
     }
     return "";
 }
@@ -91,7 +93,8 @@ TEST_CASE("sample bundles load once and never overwrite the user's changes", "[m
     CHECK(f.model.tasks(userDb).empty());
 }
 
-TEST_CASE("the embedded sample content loads, is translated and links existing standards", "[model][sample]") {
+TEST_CASE("the embedded sample content loads, is translated and links existing standards",
+          "[model][sample]") {
     auto files = storage::embeddedSampleFiles();
     if (files.empty()) {
         WARN("data/sample has no bundles yet");

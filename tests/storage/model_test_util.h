@@ -4,8 +4,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
-#include <string>
 #include <stdexcept>
+#include <string>
 #include <system_error>
 
 #include "storage/model.h"
@@ -42,6 +42,8 @@ struct ModelFixture {
     std::shared_ptr<storage::Database> db(const std::string& name) { return store->database(name, true); }
 };
 
-inline int64_t utc(const char* text) { return *storage::parseUtcInstant(text); }
+inline int64_t utc(const char* text) {
+    return *storage::parseUtcInstant(text);
+}
 
 }  // namespace kenes::test

@@ -7,16 +7,21 @@
 using namespace kenes::storage;
 
 namespace {
-int64_t utc(const char* text) { return *parseUtcInstant(text); }
-LocalDateTime local(const char* text) { return *parseLocalDateTime(text); }
+int64_t utc(const char* text) {
+    return *parseUtcInstant(text);
+}
+LocalDateTime local(const char* text) {
+    return *parseLocalDateTime(text);
+}
 }  // namespace
 
 TEST_CASE("local date-times parse and format strictly", "[model][timezone]") {
     CHECK(parseLocalDateTime("2019-07-25") == LocalDateTime{2019, 7, 25});
     CHECK(parseLocalDateTime("2019-07-25T09:30") == LocalDateTime{2019, 7, 25, 9, 30});
     CHECK(parseLocalDateTime("2019-07-25T09:30:15") == LocalDateTime{2019, 7, 25, 9, 30, 15});
-    for (const char* bad : {"", "2019-7-25", "2019-02-30", "2019-13-01", "2019-07-25T24:00", "2019-07-25T09:60",
-                            "2019-07-25X09:30", "abcd-ef-gh", "2019-07-25T09:30Z", "2019-07-25T09"})
+    for (const char* bad :
+         {"", "2019-7-25", "2019-02-30", "2019-13-01", "2019-07-25T24:00", "2019-07-25T09:60",
+          "2019-07-25X09:30", "abcd-ef-gh", "2019-07-25T09:30Z", "2019-07-25T09"})
         CHECK_FALSE(parseLocalDateTime(bad).has_value());
     CHECK(parseLocalDateTime("2024-02-29").has_value());
     CHECK_FALSE(parseLocalDateTime("2023-02-29").has_value());

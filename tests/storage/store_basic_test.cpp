@@ -50,8 +50,9 @@ TEST_CASE("put, get, update and remove follow CouchDB's rules", "[storage][docs]
                          Catch::Predicate<StoreError>([](const StoreError& e) { return e.status() == 409; }));
     auto r2 = db->put({{"_id", "n1"}, {"_rev", r1.rev}, {"title", "Hello"}});
     CHECK(r2.rev.rfind("2-", 0) == 0);
-    CHECK_THROWS_MATCHES(db->put({{"_id", "n1"}, {"_rev", r1.rev}, {"title", "late"}}), StoreError,
-                         Catch::Predicate<StoreError>([](const StoreError& e) { return e.error() == "conflict"; }));
+    CHECK_THROWS_MATCHES(
+        db->put({{"_id", "n1"}, {"_rev", r1.rev}, {"title", "late"}}), StoreError,
+        Catch::Predicate<StoreError>([](const StoreError& e) { return e.error() == "conflict"; }));
 
     // Deterministic revisions: the same edit on the same parent gives the same rev.
     TempStore other;
@@ -70,10 +71,12 @@ TEST_CASE("put, get, update and remove follow CouchDB's rules", "[storage][docs]
 
     auto r3 = db->remove("n1", r2.rev);
     CHECK(r3.rev.rfind("3-", 0) == 0);
-    CHECK_THROWS_MATCHES(db->get("n1"), StoreError,
-                         Catch::Predicate<StoreError>([](const StoreError& e) { return e.reason() == "deleted"; }));
-    CHECK_THROWS_MATCHES(db->get("zz"), StoreError,
-                         Catch::Predicate<StoreError>([](const StoreError& e) { return e.reason() == "missing"; }));
+    CHECK_THROWS_MATCHES(db->get("n1"), StoreError, Catch::Predicate<StoreError>([](const StoreError& e) {
+                             return e.reason() == "deleted";
+                         }));
+    CHECK_THROWS_MATCHES(db->get("zz"), StoreError, Catch::Predicate<StoreError>([](const StoreError& e) {
+                             return e.reason() == "missing";
+                         }));
     // A new life on top of the tombstone.
     auto r4 = db->put({{"_id", "n1"}, {"title", "back"}});
     CHECK(r4.rev.rfind("4-", 0) == 0);
@@ -131,7 +134,8 @@ TEST_CASE("changes, revs_diff, bulk_get and all_docs", "[storage][replication]")
     CHECK(d["doc1"].possibleAncestors.size() == 1);
     CHECK(d["new"].missing == std::vector<std::string>{"1-xyz"});
 
-    auto got = db->bulkGet({{"doc1", std::nullopt}, {"doc2", std::string("9-nope")}, {"nothing", std::nullopt}}, true);
+    auto got = db->bulkGet(
+        {{"doc1", std::nullopt}, {"doc2", std::string("9-nope")}, {"nothing", std::nullopt}}, true);
     REQUIRE(got.size() == 3);
     CHECK(got[0].docs[0]["i"] == 1);
     CHECK(got[0].docs[0].contains("_revisions"));

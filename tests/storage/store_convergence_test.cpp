@@ -62,7 +62,8 @@ TEST_CASE("three replicas converge after random edits, deletions and exchanges",
         INFO("scenario seed " << seed << " (rerun with this seed to reproduce)");
         std::mt19937 rng(seed);
         std::vector<std::shared_ptr<Database>> replicas;
-        for (int r = 0; r < 3; ++r) replicas.push_back(store->createDatabase("r" + std::to_string(r) + "-" + std::to_string(s)));
+        for (int r = 0; r < 3; ++r)
+            replicas.push_back(store->createDatabase("r" + std::to_string(r) + "-" + std::to_string(s)));
         const char* ids[] = {"a", "b", "c"};
         int steps = 8 + static_cast<int>(rng() % 16);
         for (int step = 0; step < steps; ++step) {

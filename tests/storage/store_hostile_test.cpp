@@ -35,11 +35,13 @@ TEST_CASE("bad ids and bodies are rejected and nothing is stored", "[storage][ho
     CHECK(statusOf([&] { db->put({{"_id", "u"}, {"_rev", "not-a-rev"}}); }) == 400);
 
     // _revisions that contradict _rev, in a batch beside a good document: only the good one lands.
-    Json contradicting = {{"_id", "r"}, {"_rev", "3-aaa"}, {"_revisions", {{"start", 3}, {"ids", {"bbb", "ccc"}}}}};
+    Json contradicting = {
+        {"_id", "r"}, {"_rev", "3-aaa"}, {"_revisions", {{"start", 3}, {"ids", {"bbb", "ccc"}}}}};
     Json wrongStart = {{"_id", "r"}, {"_rev", "3-aaa"}, {"_revisions", {{"start", 2}, {"ids", {"aaa"}}}}};
     Json tooMany = {{"_id", "r"}, {"_rev", "1-aaa"}, {"_revisions", {{"start", 1}, {"ids", {"aaa", "bbb"}}}}};
     Json noRev = {{"_id", "r"}};
-    auto res = db->bulkDocs({contradicting, wrongStart, tooMany, noRev, {{"_id", "ok"}, {"_rev", "1-abc"}}}, false);
+    auto res =
+        db->bulkDocs({contradicting, wrongStart, tooMany, noRev, {{"_id", "ok"}, {"_rev", "1-abc"}}}, false);
     REQUIRE(res.size() == 5);
     for (int i = 0; i < 4; ++i) {
         CHECK(res[i].error == "bad_request");

@@ -14,11 +14,12 @@ TEST_CASE("a version-1 data folder upgrades and keeps its documents", "[storage]
     std::filesystem::create_directories(dir);
     sqlite3* db = nullptr;
     REQUIRE(sqlite3_open(SqliteStore::fileName(dir).c_str(), &db) == SQLITE_OK);
-    std::string v1 = std::string(schemaStep(1)) +
-                     "INSERT INTO dbs(db_id, name, uuid, update_seq) VALUES (1, 'events', 'u1', 1);"
-                     "INSERT INTO docs(doc_key, db_id, id, seq, winner, deleted) VALUES (1, 1, 'a', 1, '1-abc', 0);"
-                     "INSERT INTO revs VALUES (1, '1-abc', 1, 'abc', NULL, 1, 0, '{\"x\":1}');"
-                     "PRAGMA user_version = 1;";
+    std::string v1 =
+        std::string(schemaStep(1)) +
+        "INSERT INTO dbs(db_id, name, uuid, update_seq) VALUES (1, 'events', 'u1', 1);"
+        "INSERT INTO docs(doc_key, db_id, id, seq, winner, deleted) VALUES (1, 1, 'a', 1, '1-abc', 0);"
+        "INSERT INTO revs VALUES (1, '1-abc', 1, 'abc', NULL, 1, 0, '{\"x\":1}');"
+        "PRAGMA user_version = 1;";
     REQUIRE(sqlite3_exec(db, v1.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
     sqlite3_close(db);
 

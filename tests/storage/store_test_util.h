@@ -14,7 +14,8 @@ class TempStore {
 public:
     TempStore() {
         std::random_device rd;
-        m_dir = std::filesystem::temp_directory_path() / ("kenes-store-" + std::to_string(rd()) + std::to_string(rd()));
+        m_dir = std::filesystem::temp_directory_path() /
+                ("kenes-store-" + std::to_string(rd()) + std::to_string(rd()));
         m_store = Store::open(m_dir);
     }
     ~TempStore() {
@@ -37,8 +38,8 @@ private:
 
 // {"_id": id, "_rev": rev, "_revisions": {start, ids}} for a replicated revision path
 // (newest first, "N-hash" strings), plus a body.
-inline Json replicated(const std::string& id, const std::vector<std::string>& pathNewestFirst, Json body = Json::object(),
-                       bool deleted = false) {
+inline Json replicated(const std::string& id, const std::vector<std::string>& pathNewestFirst,
+                       Json body = Json::object(), bool deleted = false) {
     Json doc = std::move(body);
     doc["_id"] = id;
     doc["_rev"] = pathNewestFirst.front();

@@ -8,8 +8,12 @@ using kenes::storage::test::replicated;
 using kenes::storage::test::TempStore;
 
 namespace {
-std::string h(char c) { return std::string(32, c); }
-std::string rv(int gen, char c) { return std::to_string(gen) + "-" + h(c); }
+std::string h(char c) {
+    return std::string(32, c);
+}
+std::string rv(int gen, char c) {
+    return std::to_string(gen) + "-" + h(c);
+}
 Json getWithConflicts(Database& db, const std::string& id) {
     GetOptions o;
     o.conflicts = true;

@@ -88,8 +88,9 @@ void FaultProxy::loop() {
     struct Conn {
         int client = -1;
         int server = -1;
-        bool serverSpoke = true;  // the server answered since the client last wrote: next write is a new request
-        int64_t cutAt = -1;       // close once this many answer bytes were relayed
+        bool serverSpoke =
+            true;            // the server answered since the client last wrote: next write is a new request
+        int64_t cutAt = -1;  // close once this many answer bytes were relayed
         uint64_t relayed = 0;
     };
     std::mt19937 rng(m_options.seed);
@@ -144,13 +145,14 @@ void FaultProxy::loop() {
                     c.cutAt = -1;
                     if (dice(rng) < m_options.errorProbability) {
                         int status = dice(rng) < 0.5 ? 500 : 503;
-                        std::string body = status == 500
-                                               ? R"({"error":"internal_server_error","reason":"injected fault"})"
-                                               : R"({"error":"service_unavailable","reason":"injected fault"})";
-                        std::string reply = "HTTP/1.1 " + std::to_string(status) +
-                                            (status == 500 ? " Internal Server Error" : " Service Unavailable") +
-                                            "\r\nContent-Type: application/json\r\nContent-Length: " +
-                                            std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+                        std::string body =
+                            status == 500 ? R"({"error":"internal_server_error","reason":"injected fault"})"
+                                          : R"({"error":"service_unavailable","reason":"injected fault"})";
+                        std::string reply =
+                            "HTTP/1.1 " + std::to_string(status) +
+                            (status == 500 ? " Internal Server Error" : " Service Unavailable") +
+                            "\r\nContent-Type: application/json\r\nContent-Length: " +
+                            std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
                         writeAll(c.client, reply.data(), reply.size());
                         ::shutdown(c.client, SHUT_WR);
                         closeConn(c);
@@ -159,7 +161,8 @@ void FaultProxy::loop() {
                         continue;
                     }
                     if (dice(rng) < m_options.cutProbability)
-                        c.cutAt = int64_t(c.relayed + std::uniform_int_distribution<uint64_t>(0, m_options.maxCutBytes)(rng));
+                        c.cutAt = int64_t(c.relayed + std::uniform_int_distribution<uint64_t>(
+                                                          0, m_options.maxCutBytes)(rng));
                 } else if (c.serverSpoke) {
                     c.serverSpoke = false;
                 }
@@ -177,8 +180,8 @@ void FaultProxy::loop() {
                 }
                 c.serverSpoke = true;
                 if (m_enabled.load() && dice(rng) < m_options.delayProbability) {
-                    std::this_thread::sleep_for(
-                        std::chrono::milliseconds(std::uniform_int_distribution<int>(1, m_options.maxDelayMs)(rng)));
+                    std::this_thread::sleep_for(std::chrono::milliseconds(
+                        std::uniform_int_distribution<int>(1, m_options.maxDelayMs)(rng)));
                     std::lock_guard lock(m_mutex);
                     ++m_counts.delays;
                 }
@@ -206,8 +209,9 @@ void FaultProxy::loop() {
 
 // ---------------------------------------------------------------------------------------------
 ScriptedHttpServer::ScriptedHttpServer(Handler handler)
-    : ScriptedHttpServer(BodyHandler([h = std::move(handler)](const std::string& method, const std::string& target,
-                                                             const std::string&) { return h(method, target); })) {}
+    : ScriptedHttpServer(
+          BodyHandler([h = std::move(handler)](const std::string& method, const std::string& target,
+                                               const std::string&) { return h(method, target); })) {}
 
 ScriptedHttpServer::ScriptedHttpServer(BodyHandler handler) : m_handler(std::move(handler)) {
     m_listen = listenLoopback(m_port);
@@ -248,7 +252,8 @@ void ScriptedHttpServer::loop() {
                     auto lowerHead = request.substr(0, headerEnd);
                     for (auto& ch : lowerHead) ch = char(std::tolower((unsigned char)ch));
                     auto cl = lowerHead.find("content-length:");
-                    need = headerEnd + 4 + (cl == std::string::npos ? 0 : std::stoul(lowerHead.substr(cl + 15)));
+                    need =
+                        headerEnd + 4 + (cl == std::string::npos ? 0 : std::stoul(lowerHead.substr(cl + 15)));
                 }
             }
             if (headerEnd != std::string::npos && request.size() >= need) break;
@@ -259,8 +264,8 @@ void ScriptedHttpServer::loop() {
             auto line = request.substr(0, lineEnd);
             auto sp1 = line.find(' ');
             auto sp2 = line.find(' ', sp1 + 1);
-            std::string answer =
-                m_handler(line.substr(0, sp1), line.substr(sp1 + 1, sp2 - sp1 - 1), request.substr(headerEnd + 4));
+            std::string answer = m_handler(line.substr(0, sp1), line.substr(sp1 + 1, sp2 - sp1 - 1),
+                                           request.substr(headerEnd + 4));
             writeAll(fd, answer.data(), answer.size());
             ::shutdown(fd, SHUT_WR);
         }

@@ -15,10 +15,10 @@ namespace kenes::test {
 
 struct FaultOptions {
     uint32_t seed = 1;
-    double errorProbability = 0.0;    // a new connection answers its first request with 500 or 503
-    double cutProbability = 0.0;      // a new connection is closed after a random number of answer bytes
-    uint64_t maxCutBytes = 64 * 1024; // ... drawn uniformly from [0, maxCutBytes]
-    double delayProbability = 0.0;    // a chunk is held back for up to maxDelayMs first
+    double errorProbability = 0.0;     // a new connection answers its first request with 500 or 503
+    double cutProbability = 0.0;       // a new connection is closed after a random number of answer bytes
+    uint64_t maxCutBytes = 64 * 1024;  // ... drawn uniformly from [0, maxCutBytes]
+    double delayProbability = 0.0;     // a chunk is held back for up to maxDelayMs first
     int maxDelayMs = 50;
     // Called on the proxy thread with the request line ("GET /db/_changes?... HTTP/1.1") of every
     // request it sees (faults or not). Must not block.
@@ -68,8 +68,8 @@ private:
 class ScriptedHttpServer {
 public:
     using Handler = std::function<std::string(const std::string& method, const std::string& target)>;
-    using BodyHandler =
-        std::function<std::string(const std::string& method, const std::string& target, const std::string& body)>;
+    using BodyHandler = std::function<std::string(const std::string& method, const std::string& target,
+                                                  const std::string& body)>;
     explicit ScriptedHttpServer(Handler handler);
     explicit ScriptedHttpServer(BodyHandler handler);
     ~ScriptedHttpServer();

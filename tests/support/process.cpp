@@ -23,7 +23,9 @@ extern char** environ;
 namespace kenes::test {
 namespace {
 
-std::string errnoText(const std::string& what) { return what + ": " + std::strerror(errno); }
+std::string errnoText(const std::string& what) {
+    return what + ": " + std::strerror(errno);
+}
 
 int decodeStatus(int status) {
     if (WIFEXITED(status)) return WEXITSTATUS(status);
@@ -78,7 +80,8 @@ pid_t spawn(const std::vector<std::string>& argv, const ProcessOptions& options,
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
     }
     if (!options.output.empty()) {
-        posix_spawn_file_actions_addopen(&actions, 1, options.output.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+        posix_spawn_file_actions_addopen(&actions, 1, options.output.c_str(), O_WRONLY | O_CREAT | O_APPEND,
+                                         0644);
         posix_spawn_file_actions_adddup2(&actions, 1, 2);
     }
     if (stdoutFd >= 0) posix_spawn_file_actions_adddup2(&actions, stdoutFd, 1);
@@ -347,7 +350,8 @@ bool waitForHttp(int port, std::chrono::milliseconds timeout, const std::string&
 PouchDbServer::PouchDbServer() {
     auto bin = nodeModules() / ".bin" / "pouchdb-server";
     if (!std::filesystem::exists(bin))
-        throw std::runtime_error("PouchDB Server is not installed in tests/node: run scripts/setup.sh --test");
+        throw std::runtime_error(
+            "PouchDB Server is not installed in tests/node: run scripts/setup.sh --test");
     for (int attempt = 0; attempt < 3; ++attempt) {
         m_port = freePort();
         ProcessOptions options;
@@ -362,8 +366,14 @@ PouchDbServer::PouchDbServer() {
     throw std::runtime_error("PouchDB Server did not start (see its log in a kenes-pouchdb-server temp dir)");
 }
 
-std::filesystem::path sourceDir() { return KENES_SOURCE_DIR; }
-std::filesystem::path kenesExe() { return KENES_EXE; }
-std::filesystem::path nodeModules() { return sourceDir() / "tests" / "node" / "node_modules"; }
+std::filesystem::path sourceDir() {
+    return KENES_SOURCE_DIR;
+}
+std::filesystem::path kenesExe() {
+    return KENES_EXE;
+}
+std::filesystem::path nodeModules() {
+    return sourceDir() / "tests" / "node" / "node_modules";
+}
 
 }  // namespace kenes::test

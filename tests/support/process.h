@@ -31,10 +31,10 @@ private:
 };
 
 struct ProcessOptions {
-    std::filesystem::path cwd;                  // empty: inherit
-    std::map<std::string, std::string> env;     // added to (or replacing in) the current environment
-    std::filesystem::path output;               // stdout+stderr go here; empty: inherit
-    std::optional<std::string> stdinText;       // written to the child's stdin, then closed
+    std::filesystem::path cwd;               // empty: inherit
+    std::map<std::string, std::string> env;  // added to (or replacing in) the current environment
+    std::filesystem::path output;            // stdout+stderr go here; empty: inherit
+    std::optional<std::string> stdinText;    // written to the child's stdin, then closed
 };
 
 // A child process started with posix_spawn. The destructor stops it (SIGTERM, then SIGKILL after
@@ -77,8 +77,7 @@ struct HttpReply {
     std::string body;
 };
 HttpReply httpRequest(int port, const std::string& method, const std::string& target,
-                      const std::string& body = {},
-                      const std::map<std::string, std::string>& headers = {},
+                      const std::string& body = {}, const std::map<std::string, std::string>& headers = {},
                       std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
 // Polls GET `target` until it answers any HTTP status, or the timeout passes.
@@ -100,8 +99,8 @@ private:
 };
 
 // Paths known at build time.
-std::filesystem::path sourceDir();   // the repository root
-std::filesystem::path kenesExe();    // the built `kenes` program
-std::filesystem::path nodeModules(); // tests/node/node_modules
+std::filesystem::path sourceDir();    // the repository root
+std::filesystem::path kenesExe();     // the built `kenes` program
+std::filesystem::path nodeModules();  // tests/node/node_modules
 
 }  // namespace kenes::test

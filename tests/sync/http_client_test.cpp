@@ -36,7 +36,8 @@ TEST_CASE("HttpClient reports CouchDB errors with status, error and reason", "[s
 
 TEST_CASE("HttpClient refuses a 2 GB Content-Length without reading it", "[sync][http]") {
     ScriptedHttpServer server([](const std::string&, const std::string&) {
-        return std::string("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2147483648\r\n\r\n{\"a\":");
+        return std::string(
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2147483648\r\n\r\n{\"a\":");
     });
     sync::HttpClient client(server.url());
     try {
@@ -52,7 +53,8 @@ TEST_CASE("HttpClient refuses a 2 GB Content-Length without reading it", "[sync]
 TEST_CASE("HttpClient bounds a chunked answer that grows past the limit", "[sync][http]") {
     ScriptedHttpServer server([](const std::string&, const std::string&) {
         std::string chunk(1 << 16, 'x');
-        std::string out = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
+        std::string out =
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
         char size[16];
         std::snprintf(size, sizeof size, "%zx\r\n", chunk.size());
         for (int i = 0; i < 40; ++i) out += size + chunk + "\r\n";
@@ -69,10 +71,12 @@ TEST_CASE("HttpClient bounds a chunked answer that grows past the limit", "[sync
 TEST_CASE("HttpClient explains malformed JSON and HTML pages", "[sync][http]") {
     ScriptedHttpServer server([](const std::string&, const std::string& target) {
         if (target.rfind("/html", 0) == 0)
-            return ScriptedHttpServer::reply(502, "text/html",
-                                             "<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>");
+            return ScriptedHttpServer::reply(
+                502, "text/html",
+                "<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>");
         if (target.rfind("/page", 0) == 0)
-            return ScriptedHttpServer::reply(200, "text/html", "<!doctype html><html><title>Hotel Wi-Fi login</title></html>");
+            return ScriptedHttpServer::reply(200, "text/html",
+                                             "<!doctype html><html><title>Hotel Wi-Fi login</title></html>");
         return ScriptedHttpServer::reply(200, "application/json", "{\"db_name\": \"x\", ");
     });
     sync::HttpClient client(server.url());
@@ -125,8 +129,8 @@ TEST_CASE("HttpClient classifies an unreachable server and a bad name", "[sync][
 
 TEST_CASE("HttpClient sends Basic credentials from the options or the URL", "[sync][http]") {
     ScriptedHttpServer server([&](const std::string&, const std::string&) {
-        return ScriptedHttpServer::reply(401, "application/json",
-                                         R"({"error":"unauthorized","reason":"Name or password is incorrect."})");
+        return ScriptedHttpServer::reply(
+            401, "application/json", R"({"error":"unauthorized","reason":"Name or password is incorrect."})");
     });
     sync::HttpClient client("http://anna:secret@127.0.0.1:" + std::to_string(server.port()));
     CHECK(client.options().user == "anna");

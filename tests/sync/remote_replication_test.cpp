@@ -71,7 +71,8 @@ TEST_CASE("remote to remote: conflicts and deletions replicate, a re-run is a no
     CHECK(result.progress.changesRead == 1200);
     CHECK(result.progress.docsWritten == result.progress.docsRead);
     CHECK(result.progress.docsRead == 1200 + 1200 / 5);
-    CHECK(describeDifference(remoteSnapshot(server.port(), "source"), remoteSnapshot(server.port(), "target")) == "");
+    CHECK(describeDifference(remoteSnapshot(server.port(), "source"),
+                             remoteSnapshot(server.port(), "target")) == "");
 
     // The checkpoint is on both sides with the same session.
     auto id = first.replicationId();
@@ -112,7 +113,8 @@ TEST_CASE("remote to remote: resume from the newest common history entry", "[syn
     entry["session_id"] = "someone-else";
     entry["recorded_seq"] = 0;
     other["history"].insert(other["history"].begin(), entry);
-    auto put = test::httpRequest(server.port(), "PUT", "/b/_local/" + id, other.dump(), {{"Content-Type", "application/json"}});
+    auto put = test::httpRequest(server.port(), "PUT", "/b/_local/" + id, other.dump(),
+                                 {{"Content-Type", "application/json"}});
     REQUIRE(put.status == 201);
     putRemote(server.port(), "a", makeDataset(10, "extra-"));
     auto result = probe.run();
@@ -149,15 +151,17 @@ TEST_CASE("remote to remote through a fault-injecting proxy converges", "[sync][
     CHECK(result.progress.retries > 0);
     CHECK(result.progress.docFailures == 0);
     proxy.setEnabled(false);
-    CHECK(describeDifference(remoteSnapshot(server.port(), "source"), remoteSnapshot(server.port(), "target")) == "");
+    CHECK(describeDifference(remoteSnapshot(server.port(), "source"),
+                             remoteSnapshot(server.port(), "target")) == "");
 }
 
 TEST_CASE("401 on the target database stops with a clear error", "[sync][pouchdb]") {
     test::PouchDbServer server;
     putRemote(server.port(), "source", makeDataset(20));
     test::ScriptedHttpServer locked([](const std::string&, const std::string&) {
-        return test::ScriptedHttpServer::reply(401, "application/json",
-                                               R"({"error":"unauthorized","reason":"You are not authorized to access this db."})");
+        return test::ScriptedHttpServer::reply(
+            401, "application/json",
+            R"({"error":"unauthorized","reason":"You are not authorized to access this db."})");
     });
     sync::RemoteEndpoint source(server.url() + "/source");
     sync::RemoteEndpoint target(locked.url() + "/target");
@@ -182,7 +186,8 @@ TEST_CASE("a replication can be cancelled from another thread", "[sync][pouchdb]
     options.batchSize = 100;
     sync::Replicator replicator(source, target, options);
     std::thread canceller([&] {
-        while (replicator.progress().docsWritten < 300) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+        while (replicator.progress().docsWritten < 300)
+            std::this_thread::sleep_for(std::chrono::milliseconds(2));
         replicator.cancel();
     });
     CHECK_THROWS_AS(replicator.run(), sync::SyncError);
@@ -200,12 +205,14 @@ TEST_CASE("a server without _bulk_get: documents are fetched one by one with ope
         [&](const std::string& method, const std::string& target, const std::string& body) {
             if (target.find("/_bulk_get") != std::string::npos) {
                 ++bulkGets;
-                return test::ScriptedHttpServer::reply(405, "application/json",
-                                                       R"({"error":"method_not_allowed","reason":"Only GET,HEAD,DELETE,PUT allowed"})");
+                return test::ScriptedHttpServer::reply(
+                    405, "application/json",
+                    R"({"error":"method_not_allowed","reason":"Only GET,HEAD,DELETE,PUT allowed"})");
             }
             if (target.find("open_revs=") != std::string::npos) ++openRevs;
-            auto reply = test::httpRequest(port, method, target, body,
-                                           {{"Content-Type", "application/json"}, {"Accept", "application/json"}});
+            auto reply =
+                test::httpRequest(port, method, target, body,
+                                  {{"Content-Type", "application/json"}, {"Accept", "application/json"}});
             return test::ScriptedHttpServer::reply(reply.status, "application/json", reply.body);
         }));
     sync::RemoteEndpoint source(couch1.url() + "/old");
@@ -233,17 +240,20 @@ TEST_CASE("per-document refusals are counted and skipped, the rest replicates", 
                 Json allowed = Json::array(), refused = Json::array();
                 for (auto& doc : request["docs"]) {
                     if (doc["_id"].get<std::string>() < "doc-00010")
-                        refused.push_back({{"id", doc["_id"]}, {"rev", doc["_rev"]}, {"error", "forbidden"},
+                        refused.push_back({{"id", doc["_id"]},
+                                           {"rev", doc["_rev"]},
+                                           {"error", "forbidden"},
                                            {"reason", "only organizers may write here"}});
                     else
                         allowed.push_back(doc);
                 }
                 test::httpRequest(port, "POST", target, Json{{"docs", allowed}, {"new_edits", false}}.dump(),
-                                               {{"Content-Type", "application/json"}});
+                                  {{"Content-Type", "application/json"}});
                 return test::ScriptedHttpServer::reply(201, "application/json", refused.dump());
             }
-            auto reply = test::httpRequest(port, method, target, body,
-                                           {{"Content-Type", "application/json"}, {"Accept", "application/json"}});
+            auto reply =
+                test::httpRequest(port, method, target, body,
+                                  {{"Content-Type", "application/json"}, {"Accept", "application/json"}});
             return test::ScriptedHttpServer::reply(reply.status, "application/json", reply.body);
         }));
     sync::RemoteEndpoint source(server.url() + "/src");

@@ -48,7 +48,9 @@ std::vector<Json> makeDataset(int count, const std::string& prefix) {
     for (int i = 0; i < count; ++i) {
         std::snprintf(idBuf, sizeof idBuf, "%05d", i);
         std::string id = prefix + idBuf;
-        Json body = {{"type", "note"}, {"n", i}, {"title", "Заметка " + std::to_string(i)},
+        Json body = {{"type", "note"},
+                     {"n", i},
+                     {"title", "Заметка " + std::to_string(i)},
                      {"text", "Freedom of association and the right to organise, item " + std::to_string(i)}};
         std::string h1 = revHash(id + "/1");
         if (i % 5 == 0) {
@@ -71,7 +73,9 @@ std::vector<Json> makeDataset(int count, const std::string& prefix) {
 
 Json getRemote(int port, const std::string& target) {
     auto reply = test::httpRequest(port, "GET", target, {}, {{"Accept", "application/json"}});
-    if (reply.status != 200) throw std::runtime_error("GET " + target + ": HTTP " + std::to_string(reply.status) + " " + reply.body);
+    if (reply.status != 200)
+        throw std::runtime_error("GET " + target + ": HTTP " + std::to_string(reply.status) + " " +
+                                 reply.body);
     return Json::parse(reply.body);
 }
 
@@ -161,8 +165,16 @@ std::string describeDifference(const Snapshot& a, const Snapshot& b) {
         const auto& x = ia->second;
         const auto& y = ib->second;
         if (x == y) continue;
-        Json jx = {{"winner", x.winner}, {"deleted", x.deleted}, {"conflicts", x.conflicts}, {"leaves", x.leaves}, {"body", x.body}};
-        Json jy = {{"winner", y.winner}, {"deleted", y.deleted}, {"conflicts", y.conflicts}, {"leaves", y.leaves}, {"body", y.body}};
+        Json jx = {{"winner", x.winner},
+                   {"deleted", x.deleted},
+                   {"conflicts", x.conflicts},
+                   {"leaves", x.leaves},
+                   {"body", x.body}};
+        Json jy = {{"winner", y.winner},
+                   {"deleted", y.deleted},
+                   {"conflicts", y.conflicts},
+                   {"leaves", y.leaves},
+                   {"body", y.body}};
         return ia->first + ": " + jx.dump() + " vs " + jy.dump();
     }
     return {};
