@@ -188,7 +188,7 @@ std::vector<Json> Replicator::crossDevice(std::vector<Json> docs) {
     return out;
 }
 
-void Replicator::writeCheckpoint(const Json& seq, const Json& startSeq) {
+void Replicator::writeCheckpoint(const Json& seq, const Json& startSeq, Endpoint& sourceConnection) {
     ReplicationProgress p = progress();
     Json entry = {{"session_id", m_sessionId},
                   {"start_time", m_startTime},
@@ -218,7 +218,7 @@ void Replicator::writeCheckpoint(const Json& seq, const Json& startSeq) {
         Json log = makeLog(m_sourceLog);
         try {
             withRetry("saving the checkpoint on the source", [&] {
-                m_source.putLocal(m_id, log);
+                sourceConnection.putLocal(m_id, log);
                 return 0;
             });
             m_sourceLog = log;
@@ -289,11 +289,19 @@ ReplicationResult Replicator::run() {
         if (!fetcher) break;
         fetchers.push_back(std::move(fetcher));
     }
+    // With fetchers, a batch's checkpoint is saved by the writing thread right after the batch,
+    // the source's on a connection of its own, so that this loop and the fetches never wait in
+    // line behind it; without, here as before.
+    std::unique_ptr<Endpoint> checkpointer = fetchers.empty() ? nullptr : m_source.openFetcher();
     {
         std::lock_guard lock(m_mutex);
         for (auto& fetcher : fetchers) {
             m_fetchers.push_back(fetcher.get());
             if (m_cancelled.load()) fetcher->cancel();
+        }
+        if (checkpointer) {
+            m_fetchers.push_back(checkpointer.get());
+            if (m_cancelled.load()) checkpointer->cancel();
         }
     }
     struct Batch {
@@ -307,7 +315,7 @@ ReplicationResult Replicator::run() {
     auto settle = [&] {
         if (!writing.valid()) return;
         writing.get();
-        writeCheckpoint(writingSeq, startSeq);
+        if (!checkpointer) writeCheckpoint(writingSeq, startSeq, m_source);
     };
     auto fetchBatch = [this](Endpoint& endpoint, std::vector<std::pair<std::string, std::string>> missing) {
         if (missing.empty()) return FetchResult{};
@@ -323,13 +331,15 @@ ReplicationResult Replicator::run() {
         inFlight.pop_front();
         std::vector<Json> docs = crossDevice(batch.fetched.get().docs);
         settle();
-        auto write = [this, docs = std::move(docs)] {
-            if (docs.empty()) return;
-            auto failed = withRetry("writing documents", [&] { return m_target.writeRevisions(docs); });
-            update([&](ReplicationProgress& p) {
-                p.docsWritten += docs.size() - std::min(docs.size(), failed.size());
-                p.docFailures += failed.size();
-            });
+        auto write = [this, docs = std::move(docs), seq = batch.seq, &startSeq, &checkpointer] {
+            if (!docs.empty()) {
+                auto failed = withRetry("writing documents", [&] { return m_target.writeRevisions(docs); });
+                update([&](ReplicationProgress& p) {
+                    p.docsWritten += docs.size() - std::min(docs.size(), failed.size());
+                    p.docFailures += failed.size();
+                });
+            }
+            if (checkpointer) writeCheckpoint(seq, startSeq, *checkpointer);
         };
         writingSeq = batch.seq;
         writing = overlap ? std::async(std::launch::async, std::move(write))
@@ -350,7 +360,8 @@ ReplicationResult Replicator::run() {
             });
             if (page.results.empty()) {
                 drain();
-                if (page.lastSeq != since && !page.lastSeq.is_null()) writeCheckpoint(page.lastSeq, startSeq);
+                if (page.lastSeq != since && !page.lastSeq.is_null())
+                    writeCheckpoint(page.lastSeq, startSeq, m_source);
                 break;
             }
 

@@ -87,7 +87,9 @@ private:
     auto withRetry(const char* step, F&& f, bool failFastOffline = false) -> decltype(f());
     void sleepFor(std::chrono::milliseconds delay);
     Json startingSeq(const std::optional<Json>& sourceLog, const std::optional<Json>& targetLog);
-    void writeCheckpoint(const Json& seq, const Json& startSeq);
+    // Saves `seq` in the checkpoints on both sides; the source's through `sourceConnection` (the
+    // source endpoint itself or a connection of its own, so that a pipeline need not wait for it).
+    void writeCheckpoint(const Json& seq, const Json& startSeq, Endpoint& sourceConnection);
     void update(const std::function<void(ReplicationProgress&)>& f);
 
     Endpoint& m_source;
