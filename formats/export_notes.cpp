@@ -203,12 +203,11 @@ std::string exportReportHtml(storage::Store& store, const std::string& eventId, 
     std::ostringstream h;
     h << "<!DOCTYPE html>\n<html lang=\"" << lang << "\">\n<head>\n<meta charset=\"utf-8\">\n<title>"
       << htmlEscape(std::string(l.report) + ": " + r.title) << "</title>\n<style>\n"
-      << "body{font-family:'Noto Sans',Arial,sans-serif;max-width:48rem;margin:2rem auto;padding:0 "
-         "1rem;color:#222;"
-         "line-height:1.5}\nh1{font-size:1.6rem}h2{font-size:1.15rem;margin-top:2rem;border-bottom:1px solid "
-         "#ccc}\n"
-         ".meta{color:#555}.note{background:#f6f6f2;border-left:3px solid #8a8;padding:.5rem "
-         "1rem;margin:.5rem 0;"
+      << "body{font-family:'Noto Sans',Arial,sans-serif;max-width:48rem;margin:2rem auto;"
+         "padding:0 1rem;color:#222;line-height:1.5}\n"
+         "h1{font-size:1.6rem}h2{font-size:1.15rem;margin-top:2rem;border-bottom:1px solid #ccc}\n"
+         ".meta{color:#555}.note{background:#f6f6f2;border-left:3px solid #8a8;"
+         "padding:.5rem 1rem;margin:.5rem 0;"
          "white-space:pre-wrap}.cancelled{color:#a33}.empty{color:#888;font-style:italic}\n"
       << "</style>\n</head>\n<body>\n";
     h << "<h1>" << htmlEscape(std::string(l.report) + ": " + r.title) << "</h1>\n";

@@ -37,8 +37,7 @@ std::shared_ptr<const TimeZone> zoneOrUtc(const std::string& name, bool& known) 
 
 constexpr const char* kSessionColumns =
     "s.db, s.id, s.event, s.start_local, s.end_local, s.room, s.title, s.abstract, s.kind, s.track, "
-    "s.language, "
-    "s.cancelled, s.url";
+    "s.language, s.cancelled, s.url";
 
 }  // namespace
 

@@ -182,8 +182,7 @@ void ProjectionWriter::applyRecord(const std::string& db, const std::string& id,
             m_sql
                 .prepare(
                     "INSERT INTO proj_events(db, id, title, summary, venue, city, country, timezone, "
-                    "start_date, "
-                    "end_date, online_url, languages, programme, level, links) "
+                    "start_date, end_date, online_url, languages, programme, level, links) "
                     "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15)")
                 .bind(1, db)
                 .bind(2, id)
@@ -205,8 +204,8 @@ void ProjectionWriter::applyRecord(const std::string& db, const std::string& id,
             m_sql
                 .prepare(
                     "INSERT INTO proj_sessions(db, id, event, start_local, end_local, room, title, abstract, "
-                    "kind, "
-                    "track, language, cancelled, url) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)")
+                    "kind, track, language, cancelled, url) "
+                    "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)")
                 .bind(1, db)
                 .bind(2, id)
                 .bind(3, s->event)
@@ -261,8 +260,7 @@ void ProjectionWriter::applyRecord(const std::string& db, const std::string& id,
             m_sql
                 .prepare(
                     "INSERT INTO proj_standards(db, id, code, kind, number, title, short_title, adopted, "
-                    "in_force, "
-                    "fundamental, text_kind, summary, preamble, article_count) "
+                    "in_force, fundamental, text_kind, summary, preamble, article_count) "
                     "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)")
                 .bind(1, db)
                 .bind(2, id)
@@ -284,8 +282,7 @@ void ProjectionWriter::applyRecord(const std::string& db, const std::string& id,
                 m_sql
                     .prepare(
                         "INSERT INTO proj_articles(db, standard, pos, article_id, number, part, heading, "
-                        "text) "
-                        "VALUES(?1,?2,?3,?4,?5,?6,?7,?8)")
+                        "text) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)")
                     .bind(1, db)
                     .bind(2, id)
                     .bind(3, static_cast<int64_t>(i))
@@ -300,8 +297,7 @@ void ProjectionWriter::applyRecord(const std::string& db, const std::string& id,
             m_sql
                 .prepare(
                     "INSERT INTO proj_notes(db, id, title, body, created, updated, event, session, "
-                    "standards, "
-                    "tags) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)")
+                    "standards, tags) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)")
                 .bind(1, db)
                 .bind(2, id)
                 .bind(3, n->title)

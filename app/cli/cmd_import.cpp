@@ -13,11 +13,11 @@ namespace {
 
 const char* kImportUsage =
     "Usage: kenes [--data DIR] import FILE [--event-id ID] [--timezone ZONE] [--user NAME]\n"
-    "  FILE        Frab/Pentabarf schedule.xml, c3voc schedule JSON, iCalendar .ics or a Kenes bundle "
-    "(.jsonl)\n"
+    "  FILE        Frab/Pentabarf schedule.xml, c3voc schedule JSON, iCalendar .ics or a Kenes\n"
+    "              bundle (.jsonl)\n"
     "  --event-id  the event's id (a-z, 0-9, '-'); default: from the schedule's acronym or title\n"
-    "  --timezone  the conference's IANA time zone (e.g. Asia/Bishkek) when the file names none or a wrong "
-    "one\n"
+    "  --timezone  the conference's IANA time zone (e.g. Asia/Bishkek) when the file names none or a\n"
+    "              wrong one\n"
     "  --user      whose database receives notes/stars of a bundle (default: $KENES_USER, else $USER)\n";
 
 std::string defaultUserName() {
