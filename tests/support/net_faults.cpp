@@ -92,6 +92,7 @@ void FaultProxy::loop() {
             true;            // the server answered since the client last wrote: next write is a new request
         int64_t cutAt = -1;  // close once this many answer bytes were relayed
         uint64_t relayed = 0;
+        int requests = 0;  // requests seen on this connection
     };
     std::mt19937 rng(m_options.seed);
     std::uniform_real_distribution<double> dice(0.0, 1.0);
@@ -143,6 +144,7 @@ void FaultProxy::loop() {
                 if (c.serverSpoke && m_enabled.load()) {  // a new request on this connection
                     c.serverSpoke = false;
                     c.cutAt = -1;
+                    const bool spared = m_options.spareFirstAnswer && c.requests++ == 0;
                     if (dice(rng) < m_options.errorProbability) {
                         int status = dice(rng) < 0.5 ? 500 : 503;
                         std::string body =
@@ -160,7 +162,7 @@ void FaultProxy::loop() {
                         ++m_counts.errors;
                         continue;
                     }
-                    if (dice(rng) < m_options.cutProbability)
+                    if (dice(rng) < m_options.cutProbability && !spared)
                         c.cutAt = int64_t(c.relayed + std::uniform_int_distribution<uint64_t>(
                                                           0, m_options.maxCutBytes)(rng));
                 } else if (c.serverSpoke) {
