@@ -26,6 +26,9 @@ struct ChangeEntry {
     std::string id;
     std::vector<std::string> revs;  // every leaf revision (style=all_docs)
     bool deleted = false;
+    // The current winning revision's body when the page was read with bodies and the peer sent
+    // one (`include_docs`); null otherwise. Untrusted: the replicator checks it before use.
+    Json doc;
 };
 
 struct ChangesPage {
@@ -64,7 +67,9 @@ public:
     virtual std::optional<Json> getLocal(const std::string& id) = 0;
     virtual void putLocal(const std::string& id, Json body) = 0;
 
-    virtual ChangesPage changes(const Json& since, size_t limit) = 0;
+    // `withBodies` asks the peer to send each row's winning revision with it (ChangeEntry::doc),
+    // so that revisions without history need no fetch; an endpoint may ignore it.
+    virtual ChangesPage changes(const Json& since, size_t limit, bool withBodies) = 0;
     // Blocks until there may be changes after `since` or the timeout passes (continuous mode).
     virtual bool waitForChanges(const Json& since, std::chrono::milliseconds timeout) = 0;
     virtual storage::RevsDiffResult revsDiff(const storage::RevsDiffRequest& request) = 0;
@@ -94,7 +99,7 @@ public:
     Json info(bool create) override;
     std::optional<Json> getLocal(const std::string& id) override;
     void putLocal(const std::string& id, Json body) override;
-    ChangesPage changes(const Json& since, size_t limit) override;
+    ChangesPage changes(const Json& since, size_t limit, bool withBodies) override;
     bool waitForChanges(const Json& since, std::chrono::milliseconds timeout) override;
     storage::RevsDiffResult revsDiff(const storage::RevsDiffRequest& request) override;
     FetchResult fetch(const std::vector<std::pair<std::string, std::string>>& idRevs) override;
@@ -118,7 +123,7 @@ public:
     Json info(bool create) override;
     std::optional<Json> getLocal(const std::string& id) override;
     void putLocal(const std::string& id, Json body) override;
-    ChangesPage changes(const Json& since, size_t limit) override;
+    ChangesPage changes(const Json& since, size_t limit, bool withBodies) override;
     bool waitForChanges(const Json& since, std::chrono::milliseconds timeout) override;
     storage::RevsDiffResult revsDiff(const storage::RevsDiffRequest& request) override;
     FetchResult fetch(const std::vector<std::pair<std::string, std::string>>& idRevs) override;

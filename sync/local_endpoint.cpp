@@ -66,7 +66,8 @@ void LocalEndpoint::putLocal(const std::string& id, Json body) {
     guarded(m_db->name(), [&] { return m_db->putLocal(id, body); });
 }
 
-ChangesPage LocalEndpoint::changes(const Json& since, size_t limit) {
+// Ignores `withBodies`: fetching from the local store costs no more than reading the bodies here.
+ChangesPage LocalEndpoint::changes(const Json& since, size_t limit, bool /*withBodies*/) {
     return guarded(m_db->name(), [&] {
         storage::ChangesOptions options;
         options.since = seqNumber(since);
@@ -77,7 +78,7 @@ ChangesPage LocalEndpoint::changes(const Json& since, size_t limit) {
         page.results.reserve(result.results.size());
         for (auto& row : result.results)
             page.results.push_back(
-                ChangeEntry{Json(row.seq), std::move(row.id), std::move(row.revs), row.deleted});
+                ChangeEntry{Json(row.seq), std::move(row.id), std::move(row.revs), row.deleted, Json()});
         page.lastSeq = result.lastSeq;
         page.pending = result.pending;
         return page;

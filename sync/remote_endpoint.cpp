@@ -151,10 +151,10 @@ void RemoteEndpoint::putLocal(const std::string& id, Json body) {
     }
 }
 
-ChangesPage RemoteEndpoint::changes(const Json& since, size_t limit) {
-    Json answer =
-        m_client.json("GET", m_dbPath + "/_changes?style=all_docs&feed=normal&since=" + sinceParam(since) +
-                                 "&limit=" + std::to_string(limit));
+ChangesPage RemoteEndpoint::changes(const Json& since, size_t limit, bool withBodies) {
+    Json answer = m_client.json(
+        "GET", m_dbPath + "/_changes?style=all_docs&feed=normal&since=" + sinceParam(since) +
+                   "&limit=" + std::to_string(limit) + (withBodies ? "&include_docs=true" : ""));
     if (!answer.is_object() || !answer.contains("results") || !answer["results"].is_array())
         throw SyncError(ErrorKind::Protocol, displayName() + "/_changes: the answer has no \"results\" list");
     ChangesPage page;
@@ -170,6 +170,7 @@ ChangesPage RemoteEndpoint::changes(const Json& since, size_t limit) {
             if (change.is_object() && change.contains("rev") && change["rev"].is_string())
                 entry.revs.push_back(change["rev"].get<std::string>());
         entry.deleted = row.value("deleted", false);
+        if (withBodies && row.contains("doc") && row["doc"].is_object()) entry.doc = std::move(row["doc"]);
         page.results.push_back(std::move(entry));
     }
     page.lastSeq = answer.contains("last_seq") ? answer["last_seq"]

@@ -9,9 +9,12 @@
 #include <ctime>
 #include <deque>
 #include <future>
+#include <iterator>
 #include <random>
 #include <set>
+#include <string_view>
 #include <thread>
+#include <unordered_map>
 
 namespace kenes::sync {
 
@@ -76,6 +79,34 @@ Json compareHistories(const Json& source, const Json& target) {
             return target[i].value("recorded_seq", Json(0));
     }
     return Json(0);
+}
+
+// A first-generation revision has no history, so the body that came with its row of the changes
+// feed is the whole revision (the optimisation TouchDB and older PouchDB replicators made with
+// _all_docs). Used only when the row has this one leaf (no conflicts, no deleted branches) and the
+// body is exactly that revision, not deleted and without attachments (stubs would need a fetch);
+// anything else is fetched as usual. Takes the body out of the row.
+std::optional<Json> revisionFromFeed(ChangeEntry& row, const std::string& rev) {
+    if (row.revs.size() != 1 || row.revs.front() != rev || row.deleted || !row.doc.is_object()) return {};
+    if (rev.size() < 3 || rev.compare(0, 2, "1-") != 0) return {};
+    Json& doc = row.doc;
+    auto field = [&](const char* name) { return doc.find(name); };
+    if (auto id = field("_id"); id == doc.end() || *id != row.id) return {};
+    if (auto r = field("_rev"); r == doc.end() || *r != rev) return {};
+    if (auto d = field("_deleted"); d != doc.end() && *d != false) return {};
+    if (doc.contains("_attachments") || doc.contains("_conflicts") || doc.contains("_deleted_conflicts"))
+        return {};
+    Json out = std::move(doc);
+    doc = Json();
+    out.erase("_deleted");
+    out["_revisions"] = {{"start", uint64_t(1)}, {"ids", Json::array({rev.substr(2)})}};
+    return out;
+}
+
+// Whether a missing revision could have come with the feed (see revisionFromFeed), whether or not
+// the page was read with bodies: decides if the next page is asked with them.
+bool feedable(const ChangeEntry& row, const std::string& rev) {
+    return row.revs.size() == 1 && !row.deleted && rev.compare(0, 2, "1-") == 0;
 }
 
 }  // namespace
@@ -317,13 +348,20 @@ ReplicationResult Replicator::run() {
         writing.get();
         if (!checkpointer) writeCheckpoint(writingSeq, startSeq, m_source);
     };
-    auto fetchBatch = [this](Endpoint& endpoint, std::vector<std::pair<std::string, std::string>> missing) {
-        if (missing.empty()) return FetchResult{};
-        FetchResult fetched = withRetry("fetching documents", [&] { return endpoint.fetch(missing); });
+    // `ready` are the revisions that came with the feed; the rest are fetched from `endpoint`.
+    auto fetchBatch = [this](Endpoint& endpoint, std::vector<std::pair<std::string, std::string>> missing,
+                             std::vector<Json> ready) {
+        FetchResult fetched;
+        if (!missing.empty())
+            fetched = withRetry("fetching documents", [&] { return endpoint.fetch(missing); });
         update([&](ReplicationProgress& p) {
-            p.docsRead += fetched.docs.size();
+            p.docsRead += fetched.docs.size() + ready.size();
+            p.docsFromFeed += ready.size();
             p.docFailures += fetched.errors.size();
         });
+        if (ready.empty()) return fetched;
+        std::move(fetched.docs.begin(), fetched.docs.end(), std::back_inserter(ready));
+        fetched.docs = std::move(ready);
         return fetched;
     };
     auto writeOldest = [&] {
@@ -350,10 +388,14 @@ ReplicationResult Replicator::run() {
         while (!inFlight.empty()) writeOldest();
         settle();
     };
+    // A remote source is asked for the bodies with the feed while at least a quarter of a page's
+    // rows turn out to be missing first-generation revisions (a first pull, new documents);
+    // otherwise (a re-run after a lost checkpoint, edits) the bodies would mostly be wasted.
+    bool withBodies = m_source.locality() == Locality::Remote;
     try {
         for (;;) {
-            ChangesPage page =
-                withRetry("reading changes", [&] { return m_source.changes(since, m_options.batchSize); });
+            ChangesPage page = withRetry(
+                "reading changes", [&] { return m_source.changes(since, m_options.batchSize, withBodies); });
             update([&](ReplicationProgress& p) {
                 p.changesRead += page.results.size();
                 p.pending = page.pending;
@@ -377,9 +419,24 @@ ReplicationResult Replicator::run() {
             }
             auto diff =
                 withRetry("comparing revisions with the target", [&] { return m_target.revsDiff(request); });
+            std::unordered_map<std::string_view, ChangeEntry*> rows;
+            rows.reserve(page.results.size());
+            for (auto& row : page.results) rows[row.id] = &row;  // a feed names a document once
             std::vector<std::pair<std::string, std::string>> missing;
+            std::vector<Json> fromFeed;
+            size_t couldCome = 0;
             for (const auto& [id, entry] : diff)
-                for (const auto& rev : entry.missing) missing.emplace_back(id, rev);
+                for (const auto& rev : entry.missing) {
+                    auto row = rows.find(id);
+                    if (row != rows.end() && feedable(*row->second, rev)) ++couldCome;
+                    std::optional<Json> doc;
+                    if (row != rows.end()) doc = revisionFromFeed(*row->second, rev);
+                    if (doc)
+                        fromFeed.push_back(std::move(*doc));
+                    else
+                        missing.emplace_back(id, rev);
+                }
+            if (m_source.locality() == Locality::Remote) withBodies = couldCome * 4 >= page.results.size();
             update([&](ReplicationProgress& p) {
                 p.missingChecked += checked;
                 p.missingFound += missing.size();
@@ -387,16 +444,16 @@ ReplicationResult Replicator::run() {
 
             since = page.lastSeq;
             if (fetchers.empty()) {
-                inFlight.push_back(
-                    {std::async(std::launch::deferred, fetchBatch, std::ref(m_source), std::move(missing)),
-                     since});
+                inFlight.push_back({std::async(std::launch::deferred, fetchBatch, std::ref(m_source),
+                                               std::move(missing), std::move(fromFeed)),
+                                    since});
                 writeOldest();
             } else {
                 while (inFlight.size() >= fetchers.size()) writeOldest();
                 Endpoint& fetcher = *fetchers[nextFetcher++ % fetchers.size()];
-                inFlight.push_back(
-                    {std::async(std::launch::async, fetchBatch, std::ref(fetcher), std::move(missing)),
-                     since});
+                inFlight.push_back({std::async(std::launch::async, fetchBatch, std::ref(fetcher),
+                                               std::move(missing), std::move(fromFeed)),
+                                    since});
             }
             // A short page ends the feed; so does "pending": 0 when the peer reports it.
             bool more = page.pending ? *page.pending > 0 : page.results.size() >= m_options.batchSize;

@@ -37,10 +37,11 @@ struct ReplicationOptions {
 
 // A consistent copy of the counters, taken under a lock (see Replicator::progress()).
 struct ReplicationProgress {
-    uint64_t changesRead = 0;  // rows read from the source's changes feed
-    uint64_t docsRead = 0;     // revisions fetched from the source
-    uint64_t docsWritten = 0;  // revisions the target accepted
-    uint64_t docFailures = 0;  // revisions refused (forbidden/unauthorized/...) and skipped
+    uint64_t changesRead = 0;   // rows read from the source's changes feed
+    uint64_t docsRead = 0;      // revisions fetched from the source
+    uint64_t docsFromFeed = 0;  // of docsRead, those that came with the changes feed (no fetch)
+    uint64_t docsWritten = 0;   // revisions the target accepted
+    uint64_t docFailures = 0;   // revisions refused (forbidden/unauthorized/...) and skipped
     uint64_t missingChecked = 0;
     uint64_t missingFound = 0;
     std::optional<uint64_t> pending;  // changes left on the source, when known

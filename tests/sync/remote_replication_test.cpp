@@ -23,9 +23,9 @@ public:
         auto s = since.get<std::string>();
         return Json::parse(s.substr(0, s.find('-')));
     }
-    sync::ChangesPage changes(const Json& since, size_t limit) override {
+    sync::ChangesPage changes(const Json& since, size_t limit, bool withBodies) override {
         seen.push_back(since);
-        auto page = RemoteEndpoint::changes(unwrap(since), limit);
+        auto page = RemoteEndpoint::changes(unwrap(since), limit, withBodies);
         for (auto& row : page.results) row.seq = wrap(row.seq);
         page.lastSeq = wrap(page.lastSeq);
         return page;
@@ -223,7 +223,10 @@ TEST_CASE("a server without _bulk_get: documents are fetched one by one with ope
     auto result = sync::Replicator(source, target, options).run();
     CHECK(bulkGets == 1);  // tried once, then remembered
     CHECK_FALSE(source.bulkGetSupported());
-    CHECK(openRevs == 120);
+    // One open_revs request per document, except the first-generation ones that came with the
+    // changes feed (one revision each).
+    CHECK(result.progress.docsFromFeed > 0);
+    CHECK(openRevs == 120 - int(result.progress.docsFromFeed));
     CHECK(result.progress.docFailures == 0);
     CHECK(describeDifference(remoteSnapshot(port, "old"), remoteSnapshot(port, "new")) == "");
 }
