@@ -392,10 +392,16 @@ ReplicationResult Replicator::run() {
     // rows turn out to be missing first-generation revisions (a first pull, new documents);
     // otherwise (a re-run after a lost checkpoint, edits) the bodies would mostly be wasted.
     bool withBodies = m_source.locality() == Locality::Remote;
+    auto readPage = [this](Json from, bool bodies) {
+        return withRetry("reading changes",
+                         [&] { return m_source.changes(from, m_options.batchSize, bodies); });
+    };
+    // With a checkpointer the main connection serves only the feed, so the next page is asked
+    // for while this one is compared and dispatched.
+    std::future<ChangesPage> nextPage;
     try {
         for (;;) {
-            ChangesPage page = withRetry(
-                "reading changes", [&] { return m_source.changes(since, m_options.batchSize, withBodies); });
+            ChangesPage page = nextPage.valid() ? nextPage.get() : readPage(since, withBodies);
             update([&](ReplicationProgress& p) {
                 p.changesRead += page.results.size();
                 p.pending = page.pending;
@@ -439,10 +445,13 @@ ReplicationResult Replicator::run() {
             if (m_source.locality() == Locality::Remote) withBodies = couldCome * 4 >= page.results.size();
             update([&](ReplicationProgress& p) {
                 p.missingChecked += checked;
-                p.missingFound += missing.size();
+                p.missingFound += missing.size() + fromFeed.size();
             });
 
             since = page.lastSeq;
+            // A short page ends the feed; so does "pending": 0 when the peer reports it.
+            bool more = page.pending ? *page.pending > 0 : page.results.size() >= m_options.batchSize;
+            if (more && checkpointer) nextPage = std::async(std::launch::async, readPage, since, withBodies);
             if (fetchers.empty()) {
                 inFlight.push_back({std::async(std::launch::deferred, fetchBatch, std::ref(m_source),
                                                std::move(missing), std::move(fromFeed)),
@@ -455,8 +464,6 @@ ReplicationResult Replicator::run() {
                                                std::move(missing), std::move(fromFeed)),
                                     since});
             }
-            // A short page ends the feed; so does "pending": 0 when the peer reports it.
-            bool more = page.pending ? *page.pending > 0 : page.results.size() >= m_options.batchSize;
             if (!more) {
                 drain();
                 break;
@@ -471,6 +478,7 @@ ReplicationResult Replicator::run() {
             m_fetchers.clear();
             m_wake.notify_all();
         }
+        if (nextPage.valid()) nextPage.wait();
         for (auto& batch : inFlight)
             if (batch.fetched.wait_for(std::chrono::seconds(0)) != std::future_status::deferred)
                 batch.fetched.wait();
