@@ -243,8 +243,9 @@ HttpResponse HttpClient::request(const std::string& method, const std::string& p
         case CURLE_BAD_CONTENT_ENCODING:
             throw SyncError(ErrorKind::Protocol, "the server sent a garbled compressed answer to " + where);
         default:
-            throw SyncError(ErrorKind::Network, "the connection to " + m_displayUrl + " failed during " +
-                                                    where + " (" + detail + ")");
+            // Past connecting (or a connection reused): the peer is there, the exchange broke.
+            throw SyncError::interrupted("the connection to " + m_displayUrl + " failed during " + where +
+                                         " (" + detail + ")");
     }
 }
 
@@ -286,7 +287,7 @@ Json HttpClient::json(const std::string& method, const std::string& path, const 
     if (response.status >= 400) throw httpError(response, what);
     if (response.status < 200) throw SyncError(ErrorKind::Protocol, what + ": no HTTP answer");
     if (response.body.empty() && method != "HEAD")
-        throw SyncError(ErrorKind::Network, what + ": the connection closed before the answer arrived");
+        throw SyncError::interrupted(what + ": the connection closed before the answer arrived");
     auto parsed = Json::parse(response.body, nullptr, false);
     if (parsed.is_discarded()) {
         if (looksLikeHtml(response))

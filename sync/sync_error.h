@@ -49,12 +49,22 @@ public:
                 return false;
         }
     }
-    // The peer could not be reached at all (as opposed to answering with an error).
+    // The peer could not be reached at all (as opposed to answering with an error, or an answer
+    // cut short on a connection that was made).
     bool offline() const noexcept {
+        if (m_interrupted) return false;
         return m_kind == ErrorKind::Network || m_kind == ErrorKind::Dns || m_kind == ErrorKind::Timeout;
     }
+    // A Network error after the connection was made: the request or its answer was cut short.
+    static SyncError interrupted(std::string message) {
+        SyncError e(ErrorKind::Network, std::move(message));
+        e.m_interrupted = true;
+        return e;
+    }
+    bool wasInterrupted() const noexcept { return m_interrupted; }
 
 private:
+    bool m_interrupted = false;
     ErrorKind m_kind;
     int m_status;
     std::string m_error;

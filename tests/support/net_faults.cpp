@@ -88,11 +88,10 @@ void FaultProxy::loop() {
     struct Conn {
         int client = -1;
         int server = -1;
-        bool serverSpoke =
-            true;            // the server answered since the client last wrote: next write is a new request
+        // The server answered since the client last wrote: the next write is a new request.
+        bool serverSpoke = true;
         int64_t cutAt = -1;  // close once this many answer bytes were relayed
         uint64_t relayed = 0;
-        int requests = 0;  // requests seen on this connection
     };
     std::mt19937 rng(m_options.seed);
     std::uniform_real_distribution<double> dice(0.0, 1.0);
@@ -144,7 +143,6 @@ void FaultProxy::loop() {
                 if (c.serverSpoke && m_enabled.load()) {  // a new request on this connection
                     c.serverSpoke = false;
                     c.cutAt = -1;
-                    const bool spared = m_options.spareFirstAnswer && c.requests++ == 0;
                     if (dice(rng) < m_options.errorProbability) {
                         int status = dice(rng) < 0.5 ? 500 : 503;
                         std::string body =
@@ -162,7 +160,7 @@ void FaultProxy::loop() {
                         ++m_counts.errors;
                         continue;
                     }
-                    if (dice(rng) < m_options.cutProbability && !spared)
+                    if (dice(rng) < m_options.cutProbability)
                         c.cutAt = int64_t(c.relayed + std::uniform_int_distribution<uint64_t>(
                                                           0, m_options.maxCutBytes)(rng));
                 } else if (c.serverSpoke) {

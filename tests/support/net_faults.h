@@ -18,10 +18,7 @@ struct FaultOptions {
     double errorProbability = 0.0;     // a new connection answers its first request with 500 or 503
     double cutProbability = 0.0;       // a new connection is closed after a random number of answer bytes
     uint64_t maxCutBytes = 64 * 1024;  // ... drawn uniformly from [0, maxCutBytes]
-    // The first answer on each connection is never cut: a replicator gives up at once when its
-    // very first request to a peer fails at the network level (unreachable at start).
-    bool spareFirstAnswer = true;
-    double delayProbability = 0.0;  // a chunk is held back for up to maxDelayMs first
+    double delayProbability = 0.0;     // a chunk is held back for up to maxDelayMs first
     int maxDelayMs = 50;
     // Called on the proxy thread with the request line ("GET /db/_changes?... HTTP/1.1") of every
     // request it sees (faults or not). Must not block.

@@ -127,6 +127,35 @@ TEST_CASE("HttpClient classifies an unreachable server and a bad name", "[sync][
     CHECK_THROWS_AS(sync::HttpClient("ftp://example.org/db"), sync::SyncError);
 }
 
+TEST_CASE("HttpClient tells an answer cut short from an unreachable server", "[sync][http]") {
+    // Promises 1000 bytes, sends 11, closes: the server was reached, the exchange broke.
+    ScriptedHttpServer server([&](const std::string&, const std::string&) {
+        return std::string(
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n"
+            "\r\n{\"db_name\":");
+    });
+    sync::HttpClient client(server.url());
+    try {
+        client.json("GET", "/db/");
+        FAIL("no error");
+    } catch (const sync::SyncError& e) {
+        CHECK(e.kind() == sync::ErrorKind::Network);
+        CHECK(e.wasInterrupted());
+        CHECK_FALSE(e.offline());
+        CHECK(e.retryable());
+    }
+    // Closed without a byte of answer: reached too.
+    ScriptedHttpServer silent([&](const std::string&, const std::string&) { return std::string(); });
+    sync::HttpClient quiet(silent.url());
+    try {
+        quiet.json("GET", "/db/");
+        FAIL("no error");
+    } catch (const sync::SyncError& e) {
+        CHECK(e.kind() == sync::ErrorKind::Network);
+        CHECK_FALSE(e.offline());
+    }
+}
+
 TEST_CASE("HttpClient sends Basic credentials from the options or the URL", "[sync][http]") {
     ScriptedHttpServer server([&](const std::string&, const std::string&) {
         return ScriptedHttpServer::reply(

@@ -176,6 +176,48 @@ TEST_CASE("401 on the target database stops with a clear error", "[sync][pouchdb
     CHECK(locked.requests() == 1);  // no retries
 }
 
+TEST_CASE("an answer cut short at the very start is retried; an unreachable peer fails at once",
+          "[sync][pouchdb]") {
+    test::PouchDbServer server;
+    putRemote(server.port(), "source", makeDataset(30));
+    int port = server.port();
+    std::atomic<int> seen{0};
+    // The first request's answer breaks off after a few bytes; the rest are relayed.
+    test::ScriptedHttpServer flaky(test::ScriptedHttpServer::BodyHandler(
+        [&](const std::string& method, const std::string& target, const std::string& body) {
+            if (seen++ == 0)
+                return std::string(
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                    "Content-Length: 500\r\n\r\n{\"db_na");
+            auto reply =
+                test::httpRequest(port, method, target, body,
+                                  {{"Content-Type", "application/json"}, {"Accept", "application/json"}});
+            return test::ScriptedHttpServer::reply(reply.status, "application/json", reply.body);
+        }));
+    sync::ReplicationOptions options;
+    options.createTarget = true;
+    options.initialBackoff = std::chrono::milliseconds(10);
+    {
+        sync::RemoteEndpoint source(flaky.url() + "/source");
+        sync::RemoteEndpoint target(server.url() + "/copy");
+        auto result = sync::Replicator(source, target, options).run();
+        CHECK(result.progress.retries >= 1);
+        CHECK(result.complete());
+        CHECK(describeDifference(remoteSnapshot(port, "source"), remoteSnapshot(port, "copy")) == "");
+    }
+    // Nobody listening: no retries, the error says so at once.
+    sync::RemoteEndpoint source(server.url() + "/source");
+    sync::RemoteEndpoint nowhere("http://127.0.0.1:" + std::to_string(test::freePort()) + "/copy");
+    sync::Replicator replicator(source, nowhere, options);
+    try {
+        replicator.run();
+        FAIL("no error");
+    } catch (const sync::SyncError& e) {
+        CHECK(e.offline());
+    }
+    CHECK(replicator.progress().retries == 0);
+}
+
 TEST_CASE("a replication can be cancelled from another thread", "[sync][pouchdb]") {
     test::PouchDbServer server;
     putRemote(server.port(), "source", makeDataset(3000));
