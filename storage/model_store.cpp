@@ -37,8 +37,8 @@ void recordProgress(ModelSql& sql, const std::string& database) {
 class ProjectionObserver : public DocumentObserver {
 public:
     void onWinnerChanged(WriteContext& txn, const std::string& database, const std::string& docId,
-                         const Json* winner) override {
-        ProjectionWriter(txn.sql(), &m_search).apply(database, docId, winner);
+                         const Json* winner, bool created) override {
+        ProjectionWriter(txn.sql(), &m_search).apply(database, docId, winner, created);
         m_progress.insert(database);
     }
 

@@ -128,24 +128,24 @@ void SearchBacklog::flush(ModelSql& sql) {
     m_docs.clear();
 }
 
-void ProjectionWriter::apply(const std::string& db, const std::string& id, const Json* winner) {
+void ProjectionWriter::apply(const std::string& db, const std::string& id, const Json* winner, bool created) {
     if (m_backlog) {
-        applyRecord(db, id, winner, *m_backlog);
+        applyRecord(db, id, winner, *m_backlog, created);
         return;
     }
     SearchBacklog backlog;
-    applyRecord(db, id, winner, backlog);
+    applyRecord(db, id, winner, backlog, created);
     backlog.flush(m_sql);
 }
 
 void ProjectionWriter::applyRecord(const std::string& db, const std::string& id, const Json* winner,
-                                   SearchBacklog& backlog) {
-    const bool wasSpeaker = [&] {
+                                   SearchBacklog& backlog, bool created) {
+    const bool wasSpeaker = !created && [&] {
         auto q = m_sql.prepare("SELECT 1 FROM proj_speakers WHERE db=?1 AND id=?2");
         q.bind(1, db).bind(2, id);
         return q.step();
     }();
-    removeDocument(db, id);
+    if (!created) removeDocument(db, id);
     backlog.add(db, id);
     bool isSpeaker = false;
     if (winner) {

@@ -54,14 +54,16 @@ public:
 
     // Replaces everything projected from (database, docId) by what `winner` yields (nothing when
     // winner is null, i.e. deleted). A document of the wrong shape is skipped, recorded in
-    // proj_skipped and logged. Throws only on SQLite failures.
-    void apply(const std::string& database, const std::string& docId, const Json* winner);
+    // proj_skipped and logged. `created`: the document is new to the database, so nothing was
+    // projected from it and there is nothing to remove first. Throws only on SQLite failures.
+    void apply(const std::string& database, const std::string& docId, const Json* winner,
+               bool created = false);
     void dropDatabase(const std::string& database);
 
 private:
     void removeDocument(const std::string& database, const std::string& docId);
     void applyRecord(const std::string& database, const std::string& docId, const Json* winner,
-                     SearchBacklog& backlog);
+                     SearchBacklog& backlog, bool created);
 
     ModelSql& m_sql;
     SearchBacklog* m_backlog;

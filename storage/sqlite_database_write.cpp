@@ -139,6 +139,7 @@ BulkResult SqliteDatabase::writeOne(WriteContext& ctx, const Json& doc, bool new
         state = loadDoc(sql, m_dbId, result.id);
     }
     const auto* before = state.tree.winner();
+    const bool created = !state.exists;
     std::string oldWinner = before ? before->rev : std::string();
     bool oldDeleted = before ? before->deleted : true;
     std::string newRev;
@@ -237,14 +238,14 @@ BulkResult SqliteDatabase::writeOne(WriteContext& ctx, const Json& doc, bool new
     }
     if (batch.notify && (after->rev != oldWinner || after->deleted != oldDeleted)) {
         if (after->deleted) {
-            m_store.notifyWinnerChanged(ctx, m_name, result.id, nullptr);
+            m_store.notifyWinnerChanged(ctx, m_name, result.id, nullptr, created);
         } else {
             Json winner = after->rev == newRev
                               ? stripSpecial(doc)
                               : Json::parse(loadBody(sql, state.docKey, after->rev).value_or("{}"));
             winner["_id"] = result.id;
             winner["_rev"] = after->rev;
-            m_store.notifyWinnerChanged(ctx, m_name, result.id, &winner);
+            m_store.notifyWinnerChanged(ctx, m_name, result.id, &winner, created);
         }
     }
     return result;

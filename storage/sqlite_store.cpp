@@ -216,13 +216,13 @@ bool SqliteStore::hasObservers() {
 }
 
 void SqliteStore::notifyWinnerChanged(WriteContext& ctx, const std::string& db, const std::string& docId,
-                                      const Json* winner) {
+                                      const Json* winner, bool created) {
     std::vector<std::shared_ptr<DocumentObserver>> observers;
     {
         std::lock_guard lock(m_metaMutex);
         observers = m_observers;
     }
-    for (auto& o : observers) o->onWinnerChanged(ctx, db, docId, winner);
+    for (auto& o : observers) o->onWinnerChanged(ctx, db, docId, winner, created);
 }
 
 void SqliteStore::addObserver(std::shared_ptr<DocumentObserver> observer) {

@@ -59,7 +59,7 @@ public:
     bool hasObservers();
     // For DocumentObserver dispatch inside a write transaction.
     void notifyWinnerChanged(WriteContext& ctx, const std::string& db, const std::string& docId,
-                             const Json* winner);
+                             const Json* winner, bool created);
     static std::filesystem::path fileName(const std::filesystem::path& dataDir);
 
 private:

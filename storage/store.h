@@ -214,15 +214,16 @@ public:
 
 // Notified inside the write transaction whenever a document's winning revision changes, so that
 // projections stay in step with it atomically. `winner` is null when the document's winner is
-// deleted. Observers run on the writing thread while the store's write lock is held: they must
-// not call back into Database methods. Implementations live in storage/ (they may use SQL
+// deleted; `created` is true when the document had no revision in this database before this write
+// (nothing can have been projected from it). Observers run on the writing thread while the store's write lock
+// is held: they must not call back into Database methods. Implementations live in storage/ (they may use SQL
 // through the WriteContext).
 class WriteContext;
 class DocumentObserver {
 public:
     virtual ~DocumentObserver() = default;
     virtual void onWinnerChanged(WriteContext& txn, const std::string& database, const std::string& docId,
-                                 const Json* winner) = 0;
+                                 const Json* winner, bool created) = 0;
     // A database was deleted: drop everything projected from it.
     virtual void onDatabaseDeleted(WriteContext& txn, const std::string& database) = 0;
     // The outermost write transaction is about to commit: work an observer gathered for the whole

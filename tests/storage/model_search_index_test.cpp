@@ -101,7 +101,7 @@ int64_t ftsMatches(storage::Store& store, const std::string& table, const std::s
 class RefusingObserver : public storage::DocumentObserver {
 public:
     void onWinnerChanged(storage::WriteContext&, const std::string&, const std::string& docId,
-                         const Json* winner) override {
+                         const Json* winner, bool) override {
         if (winner && winner->value("refuse", false))
             throw storage::StoreError(400, "forbidden_shape", "refused " + docId);
     }
@@ -126,7 +126,10 @@ TEST_CASE("a batch is indexed as its documents one by one would be", "[model][pr
         revised(session("session:b", "Reporting", {"speaker:anna", "speaker:boris"}), 1, {a}),
         revised(speaker("speaker:boris", "Boris Ivanov"), 1, {a}),
         // renamed in the same batch
-        revised(speaker("speaker:anna", "Anna Sidorova"), 2, {b, a}), revised(standard(), 1, {a})};
+        revised(speaker("speaker:anna", "Anna Sidorova"), 2, {b, a}), revised(standard(), 1, {a}),
+        // a new session arriving as two conflicting branches in the same batch: the second wins
+        revised(session("session:c", "Branch one", {"speaker:anna", "speaker:boris"}), 1, {a}),
+        revised(session("session:c", "Branch two", {"speaker:boris"}), 1, {b})};
     std::vector<Json> user = {revised(note("note:1", "Заметки", "Обсуждали жалобы"), 1, {a}),
                               revised(note("note:2", "", "Only a body"), 1, {a})};
 
@@ -143,11 +146,23 @@ TEST_CASE("a batch is indexed as its documents one by one would be", "[model][pr
 
     const auto rows = searchRows(*batched.store);
     CHECK(rows == searchRows(*single.store));
-    CHECK(rows.size() == 2 * 2 + 2 * 2 + 2);  // two sessions, a standard and its article, two notes
+    CHECK(rows.size() == 3 * 2 + 2 * 2 + 2);  // three sessions, a standard and its article, two notes
+    // Only the winning branch of session:c is projected (the first branch's rows were replaced).
+    std::string projected;
+    dynamic_cast<storage::SqliteStore&>(*batched.store).read([&](sqlite3*, storage::ModelSql& sql) {
+        auto q = sql.prepare(
+            "SELECT s.title || ':' || (SELECT group_concat(speaker) FROM proj_session_speakers "
+            "WHERE db=s.db AND session=s.id) FROM proj_sessions s WHERE s.id='session:c'");
+        while (q.step()) projected += q.text(0) + ";";
+    });
+    CHECK(projected.find("Branch two") != std::string::npos);
+    CHECK(projected.find("Branch one") == std::string::npos);
+    CHECK(projected.find(":speaker:boris;") != std::string::npos);
+    CHECK(projected.find("anna") == std::string::npos);
     checkIndexes(*batched.store);
-    CHECK(ftsMatches(*batched.store, "search_fts", "extra:sidorova") == 4);  // both sessions, en and ru
+    CHECK(ftsMatches(*batched.store, "search_fts", "extra:sidorova") == 4);  // sessions a and b, en and ru
     CHECK(ftsMatches(*batched.store, "search_fts", "extra:petrova") == 0);
-    CHECK(ftsMatches(*batched.store, "search_tri", "\"Ivanov\"") == 2);
+    CHECK(ftsMatches(*batched.store, "search_tri", "\"Ivanov\"") == 4);  // sessions b and c
 
     // Renaming a speaker later re-indexes the sessions that list them, in the same transaction.
     Json anna = batched.db("events")->get("speaker:anna");
@@ -161,7 +176,7 @@ TEST_CASE("a batch is indexed as its documents one by one would be", "[model][pr
                                  batched.db("events")->get("session:b")["_rev"].get<std::string>());
     auto notes = batched.db(storage::userDatabaseName("anna"));
     notes->remove("note:1", notes->get("note:1")["_rev"].get<std::string>());
-    CHECK(searchRows(*batched.store).size() == 2 + 2 * 2 + 1);
+    CHECK(searchRows(*batched.store).size() == 2 * 2 + 2 * 2 + 1);
     CHECK(ftsMatches(*batched.store, "search_fts", "жалоба") == 0);
     checkIndexes(*batched.store);
 }

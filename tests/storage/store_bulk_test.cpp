@@ -24,8 +24,8 @@ std::string stripAndDump(const Json& doc) {
 // Refuses (400) every winner whose body has "refuse": true.
 class RefusingObserver : public DocumentObserver {
 public:
-    void onWinnerChanged(WriteContext&, const std::string&, const std::string& docId,
-                         const Json* winner) override {
+    void onWinnerChanged(WriteContext&, const std::string&, const std::string& docId, const Json* winner,
+                         bool) override {
         if (winner && winner->value("refuse", false))
             throw StoreError(400, "forbidden_shape", "refused " + docId);
         seen.push_back(docId);
