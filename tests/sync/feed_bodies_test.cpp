@@ -75,6 +75,26 @@ std::set<std::string> singleFirstGeneration(const std::vector<Json>& docs) {
     return out;
 }
 
+// A pull from the relay's "source" database into a fresh local store.
+struct LocalPull {
+    explicit LocalPull(const Relay& relay)
+        : store(storage::Store::open(dir.path())),
+          source(relay.url() + "/source"),
+          target(store->database("copy", true)) {}
+    sync::ReplicationResult run(size_t batchSize, std::string* replicationId = nullptr) {
+        sync::ReplicationOptions options;
+        options.batchSize = batchSize;
+        sync::Replicator replicator(source, target, options);
+        auto result = replicator.run();
+        if (replicationId) *replicationId = replicator.replicationId();
+        return result;
+    }
+    test::TempDir dir{"kenes-feed-bodies"};
+    std::unique_ptr<storage::Store> store;
+    sync::RemoteEndpoint source;
+    sync::LocalEndpoint target;
+};
+
 }  // namespace
 
 TEST_CASE("a pull takes first-generation revisions from the changes feed and fetches the rest",
@@ -85,25 +105,19 @@ TEST_CASE("a pull takes first-generation revisions from the changes feed and fet
     auto fromFeed = singleFirstGeneration(docs);
     REQUIRE(fromFeed.size() > 100);
     Relay relay(server.port());
-    test::TempDir dir("kenes-feed-bodies");
-    auto store = storage::Store::open(dir.path());
-    sync::RemoteEndpoint source(relay.url() + "/source");
-    sync::LocalEndpoint target(store->database("copy", true));
-    sync::ReplicationOptions options;
-    options.batchSize = 100;
-
-    auto result = sync::Replicator(source, target, options).run();
+    LocalPull pull(relay);
+    auto result = pull.run(100);
     CHECK(result.progress.docFailures == 0);
     CHECK(result.progress.docsFromFeed == fromFeed.size());
     CHECK(result.progress.docsWritten == result.progress.docsRead);
     CHECK(relay.bulkGetRevs.size() == result.progress.docsRead - fromFeed.size());
     for (const auto& idRev : fromFeed) CHECK(relay.bulkGetRevs.count(idRev) == 0);
     CHECK(relay.changesWithBodies() == relay.changesTargets.size());
-    CHECK(describeDifference(remoteSnapshot(server.port(), "source"), localSnapshot(target.database())) ==
-          "");
+    CHECK(describeDifference(remoteSnapshot(server.port(), "source"),
+                             localSnapshot(pull.target.database())) == "");
     // Stored as a fetched revision would be: the same rev and body.
     std::string id = fromFeed.begin()->substr(0, fromFeed.begin()->find(' '));
-    Json stored = target.database().get(id);
+    Json stored = pull.target.database().get(id);
     Json remote = getRemote(server.port(), "/source/" + id);
     CHECK(stored == remote);
 }
@@ -146,14 +160,8 @@ TEST_CASE("a body from the feed that does not match its row exactly is fetched i
                 break;
         }
     };
-    test::TempDir dir("kenes-feed-bodies");
-    auto store = storage::Store::open(dir.path());
-    sync::RemoteEndpoint source(relay.url() + "/source");
-    sync::LocalEndpoint target(store->database("copy", true));
-    sync::ReplicationOptions options;
-    options.batchSize = 50;
-
-    auto result = sync::Replicator(source, target, options).run();
+    LocalPull pull(relay);
+    auto result = pull.run(50);
     CHECK(result.progress.docFailures == 0);
     CHECK(result.progress.docsFromFeed == fromFeed.size() - spoiled.size());
     for (const auto& id : spoiled) {
@@ -162,8 +170,8 @@ TEST_CASE("a body from the feed that does not match its row exactly is fetched i
         for (const auto& idRev : relay.bulkGetRevs) fetched = fetched || idRev.rfind(id + " ", 0) == 0;
         CHECK(fetched);
     }
-    CHECK(describeDifference(remoteSnapshot(server.port(), "source"), localSnapshot(target.database())) ==
-          "");
+    CHECK(describeDifference(remoteSnapshot(server.port(), "source"),
+                             localSnapshot(pull.target.database())) == "");
 }
 
 TEST_CASE("a re-run from the start over documents already present stops asking for bodies",
@@ -171,20 +179,15 @@ TEST_CASE("a re-run from the start over documents already present stops asking f
     test::PouchDbServer server;
     putRemote(server.port(), "source", makeDataset(600));
     Relay relay(server.port());
-    test::TempDir dir("kenes-feed-bodies");
-    auto store = storage::Store::open(dir.path());
-    sync::ReplicationOptions options;
-    options.batchSize = 100;
-    sync::RemoteEndpoint source(relay.url() + "/source");
-    sync::LocalEndpoint target(store->database("copy", true));
-    sync::Replicator first(source, target, options);
-    first.run();
+    LocalPull pull(relay);
+    std::string replicationId;
+    pull.run(100, &replicationId);
     CHECK(relay.changesWithBodies() == relay.changesTargets.size());
     // Without the checkpoint on the target the next run starts from the beginning of the feed,
     // finds every revision present, and asks for bodies with the first page only.
-    target.database().removeLocal(first.replicationId());
+    pull.target.database().removeLocal(replicationId);
     relay.changesTargets.clear();
-    auto again = sync::Replicator(source, target, options).run();
+    auto again = pull.run(100);
     CHECK(again.startSeq == 0);
     CHECK(again.progress.changesRead == 600);
     CHECK(again.progress.docsRead == 0);
