@@ -81,19 +81,25 @@ Json compareHistories(const Json& source, const Json& target) {
     return Json(0);
 }
 
+// Whether a missing revision could come with the feed: a live first-generation revision that is
+// its row's only leaf (no conflicts, no deleted branches). Decided whether or not the page was read
+// with bodies, so that it also decides whether the next page is asked with them.
+bool feedable(const ChangeEntry& row, const std::string& rev) {
+    return row.revs.size() == 1 && row.revs.front() == rev && !row.deleted && rev.size() > 2 &&
+           rev.compare(0, 2, "1-") == 0;
+}
+
 // A first-generation revision has no history, so the body that came with its row of the changes
 // feed is the whole revision (the optimisation TouchDB and older PouchDB replicators made with
-// _all_docs). Used only when the row has this one leaf (no conflicts, no deleted branches) and the
-// body is exactly that revision, not deleted and without attachments (stubs would need a fetch);
-// anything else is fetched as usual. Takes the body out of the row.
+// _all_docs). Used only for a feedable revision whose body is exactly that revision: same id and
+// rev, not deleted, no attachments (an attachment without its data would need a fetch) and no
+// conflicts; anything else is fetched as usual. Takes the body out of the row.
 std::optional<Json> revisionFromFeed(ChangeEntry& row, const std::string& rev) {
-    if (row.revs.size() != 1 || row.revs.front() != rev || row.deleted || !row.doc.is_object()) return {};
-    if (rev.size() < 3 || rev.compare(0, 2, "1-") != 0) return {};
+    if (!feedable(row, rev) || !row.doc.is_object()) return {};
     Json& doc = row.doc;
-    auto field = [&](const char* name) { return doc.find(name); };
-    if (auto id = field("_id"); id == doc.end() || *id != row.id) return {};
-    if (auto r = field("_rev"); r == doc.end() || *r != rev) return {};
-    if (auto d = field("_deleted"); d != doc.end() && *d != false) return {};
+    if (auto id = doc.find("_id"); id == doc.end() || *id != row.id) return {};
+    if (auto r = doc.find("_rev"); r == doc.end() || *r != rev) return {};
+    if (auto d = doc.find("_deleted"); d != doc.end() && *d != false) return {};
     if (doc.contains("_attachments") || doc.contains("_conflicts") || doc.contains("_deleted_conflicts"))
         return {};
     Json out = std::move(doc);
@@ -101,12 +107,6 @@ std::optional<Json> revisionFromFeed(ChangeEntry& row, const std::string& rev) {
     out.erase("_deleted");
     out["_revisions"] = {{"start", uint64_t(1)}, {"ids", Json::array({rev.substr(2)})}};
     return out;
-}
-
-// Whether a missing revision could have come with the feed (see revisionFromFeed), whether or not
-// the page was read with bodies: decides if the next page is asked with them.
-bool feedable(const ChangeEntry& row, const std::string& rev) {
-    return row.revs.size() == 1 && !row.deleted && rev.compare(0, 2, "1-") == 0;
 }
 
 }  // namespace
@@ -180,6 +180,8 @@ auto Replicator::withRetry(const char* step, F&& f, bool failFastOffline) -> dec
                 throw SyncError(ErrorKind::Cancelled, "replication cancelled");
             if (!e.retryable() || (failFastOffline && e.offline())) throw;
             if (attempt >= m_options.maxAttempts)
+                // Rebuilt without the interruption mark on purpose: a peer whose answers keep
+                // breaking off counts as offline for the scheduler, which then probes it.
                 throw SyncError(e.kind(),
                                 std::string(e.what()) + " (while " + step + "; gave up after " +
                                     std::to_string(attempt) + " attempts)",
@@ -434,9 +436,11 @@ ReplicationResult Replicator::run() {
             for (const auto& [id, entry] : diff)
                 for (const auto& rev : entry.missing) {
                     auto row = rows.find(id);
-                    if (row != rows.end() && feedable(*row->second, rev)) ++couldCome;
                     std::optional<Json> doc;
-                    if (row != rows.end()) doc = revisionFromFeed(*row->second, rev);
+                    if (row != rows.end() && feedable(*row->second, rev)) {
+                        ++couldCome;
+                        doc = revisionFromFeed(*row->second, rev);
+                    }
                     if (doc)
                         fromFeed.push_back(std::move(*doc));
                     else
