@@ -214,10 +214,10 @@ public:
 
 // Notified inside the write transaction whenever a document's winning revision changes, so that
 // projections stay in step with it atomically. `winner` is null when the document's winner is
-// deleted; `created` is true when the document had no revision in this database before this write
-// (nothing can have been projected from it). Observers run on the writing thread while the store's write lock
-// is held: they must not call back into Database methods. Implementations live in storage/ (they may use SQL
-// through the WriteContext).
+// deleted; `created` is true when the document had no revision in this database before this
+// write (nothing can have been projected from it). Observers run on the writing thread while the
+// store's write lock is held: they must not call back into Database methods. Implementations live
+// in storage/ (they may use SQL through the WriteContext).
 class WriteContext;
 class DocumentObserver {
 public:
