@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <future>
 #include <memory>
 #include <optional>
 #include <string>
@@ -78,6 +79,11 @@ public:
     // Merges revisions as given (new_edits=false). Returns only the rows that failed.
     virtual std::vector<storage::BulkResult> writeRevisions(const std::vector<Json>& docs) = 0;
 
+    // While on, an endpoint may ask for the page after each changes page as soon as it knows where
+    // that page ends, on a connection of its own, so that the next changes() call finds it on its
+    // way; a call for any other page drops it. Off (the default) drops a page read ahead.
+    virtual void readAhead(bool /*on*/) {}
+
     virtual void cancel() {}
     virtual uint64_t requestCount() const { return 0; }
     // True when writeRevisions() may run on one thread while revsDiff()/putLocal() run on another
@@ -129,8 +135,16 @@ public:
     FetchResult fetch(const std::vector<std::pair<std::string, std::string>>& idRevs) override;
     std::vector<storage::BulkResult> writeRevisions(const std::vector<Json>& docs) override;
     ~RemoteEndpoint() override;
-    void cancel() override { m_client.cancel(); }
-    uint64_t requestCount() const override { return m_client.requestCount() + m_fetcherRequests->load(); }
+    // The page after a changes page is asked for on a second connection once the answer's trailing
+    // last_seq has been read (before the rows are parsed), unless it says nothing is left.
+    void readAhead(bool on) override;
+    void cancel() override {
+        m_client.cancel();
+        m_feedClient.cancel();
+    }
+    uint64_t requestCount() const override {
+        return m_client.requestCount() + m_feedClient.requestCount() + m_fetcherRequests->load();
+    }
     std::unique_ptr<Endpoint> openFetcher() override;
 
     HttpClient& client() { return m_client; }
@@ -139,18 +153,32 @@ public:
     bool bulkGetSupported() const { return m_bulkGet; }
 
 private:
+    // A changes page asked for ahead of the caller (see readAhead()).
+    struct PageAhead {
+        Json since;
+        size_t limit = 0;
+        bool withBodies = false;
+        std::shared_future<std::optional<Json>> arrived;  // the answer is in: where the next page starts
+        std::future<ChangesPage> page;
+    };
+
     std::string docPath(const std::string& id) const;
+    std::string changesPath(const Json& since, size_t limit, bool withBodies) const;
+    void startReadAhead(const Json& since, size_t limit, bool withBodies);
     FetchResult fetchOneByOne(const std::vector<std::pair<std::string, std::string>>& idRevs);
 
     std::string m_url;  // as given, for openFetcher()
     std::string m_dbName;
     std::string m_dbPath;  // "/" + encoded name
     HttpClient m_client;
+    HttpClient m_feedClient;  // pages read ahead; one request at a time
     // Requests of this endpoint's finished fetchers; for a fetcher, its parent's counter.
     std::shared_ptr<std::atomic<uint64_t>> m_fetcherRequests = std::make_shared<std::atomic<uint64_t>>(0);
     bool m_isFetcher = false;
     bool m_bulkGet = true;
     std::map<std::string, std::string> m_localRevs;  // last known _rev of each _local document
+    bool m_readAhead = false;
+    std::optional<PageAhead> m_ahead;  // last member: destroyed (and waited for) first
 };
 
 // Splits "scheme://host/prefix/db" into the server part and the (decoded) database name.

@@ -270,7 +270,8 @@ SyncError httpError(const HttpResponse& response, const std::string& what) {
     return SyncError(kind, message, status, error, reason);
 }
 
-Json HttpClient::json(const std::string& method, const std::string& path, const std::optional<Json>& body) {
+HttpResponse HttpClient::checked(const std::string& method, const std::string& path,
+                                 const std::optional<Json>& body, std::string& what) {
     if (m_options.useSession && !m_loggedIn && !m_options.user.empty()) login();
     std::map<std::string, std::string> headers{{"Accept", "application/json"}};
     std::string payload;
@@ -283,21 +284,36 @@ Json HttpClient::json(const std::string& method, const std::string& path, const 
         login();  // the session cookie expired
         response = request(method, path, payload, headers);
     }
-    std::string what = method + " " + m_displayUrl + path;
+    what = method + " " + m_displayUrl + path;
     if (response.status >= 400) throw httpError(response, what);
     if (response.status < 200) throw SyncError(ErrorKind::Protocol, what + ": no HTTP answer");
     if (response.body.empty() && method != "HEAD")
         throw SyncError::interrupted(what + ": the connection closed before the answer arrived");
-    auto parsed = Json::parse(response.body, nullptr, false);
-    if (parsed.is_discarded()) {
-        if (looksLikeHtml(response))
-            throw SyncError(ErrorKind::Protocol, what +
-                                                     ": the server answered with a web page instead of JSON; "
-                                                     "is this the address of a CouchDB-compatible database?");
-        throw SyncError(ErrorKind::Protocol, what + ": the server's answer is not valid JSON (" +
-                                                 std::to_string(response.body.size()) + " bytes)");
-    }
-    return parsed;
+    return response;
+}
+
+JsonText HttpClient::text(const std::string& method, const std::string& path,
+                          const std::optional<Json>& body) {
+    JsonText out;
+    HttpResponse response = checked(method, path, body, out.what);
+    out.html = looksLikeHtml(response);
+    out.body = std::move(response.body);
+    return out;
+}
+
+Json JsonText::parse() const {
+    auto parsed = Json::parse(body, nullptr, false);
+    if (!parsed.is_discarded()) return parsed;
+    if (html)
+        throw SyncError(ErrorKind::Protocol, what +
+                                                 ": the server answered with a web page instead of JSON; "
+                                                 "is this the address of a CouchDB-compatible database?");
+    throw SyncError(ErrorKind::Protocol, what + ": the server's answer is not valid JSON (" +
+                                             std::to_string(body.size()) + " bytes)");
+}
+
+Json HttpClient::json(const std::string& method, const std::string& path, const std::optional<Json>& body) {
+    return text(method, path, body).parse();
 }
 
 void HttpClient::login() {

@@ -41,6 +41,15 @@ struct HttpResponse {
     }
 };
 
+// A successful answer's body before it is parsed, with what is needed to explain a parse failure.
+struct JsonText {
+    std::string body;
+    std::string what;   // "GET https://host/db/_changes?..." for messages
+    bool html = false;  // the server said it sent a web page
+    // Throws SyncError(Protocol) when the body is not JSON (telling a web page apart).
+    Json parse() const;
+};
+
 // One peer (scheme://host:port), one reused libcurl easy handle, so connections are kept alive
 // between requests. gzip/deflate answers are accepted and decoded; the proxy comes from the
 // environment (http_proxy, https_proxy, no_proxy) as libcurl does by default.
@@ -66,6 +75,11 @@ public:
     Json json(const std::string& method, const std::string& path,
               const std::optional<Json>& body = std::nullopt);
 
+    // The same checks as json(), but the body is returned unparsed (for a caller that wants to look
+    // at it before paying for the parse).
+    JsonText text(const std::string& method, const std::string& path,
+                  const std::optional<Json>& body = std::nullopt);
+
     // POST /_session with the configured user and password; later requests carry the cookie.
     void login();
 
@@ -79,6 +93,11 @@ public:
     const HttpOptions& options() const noexcept { return m_options; }
 
 private:
+    // Sends a JSON request (logging in first or again when the session asks for it) and throws for
+    // anything but a 2xx answer with a body; `what` names the request for messages.
+    HttpResponse checked(const std::string& method, const std::string& path, const std::optional<Json>& body,
+                         std::string& what);
+
     struct Impl;
     std::unique_ptr<Impl> m_impl;
     HttpOptions m_options;

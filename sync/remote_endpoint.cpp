@@ -1,7 +1,9 @@
 // RemoteEndpoint: the replication endpoint over a CouchDB-compatible HTTP API.
 #include <algorithm>
 #include <cctype>
+#include <future>
 #include <map>
+#include <string_view>
 
 #include "sync/endpoint.h"
 
@@ -71,10 +73,12 @@ RemoteEndpoint::RemoteEndpoint(const std::string& databaseUrl, HttpOptions optio
     : m_url(databaseUrl),
       m_dbName(splitDatabaseUrl(databaseUrl).second),
       m_dbPath("/" + urlEncode(m_dbName)),
-      m_client(splitDatabaseUrl(databaseUrl).first, std::move(options)) {}
+      m_client(splitDatabaseUrl(databaseUrl).first, options),
+      m_feedClient(splitDatabaseUrl(databaseUrl).first, std::move(options)) {}
 
 RemoteEndpoint::~RemoteEndpoint() {
-    if (m_isFetcher) m_fetcherRequests->fetch_add(m_client.requestCount());
+    m_ahead.reset();
+    if (m_isFetcher) m_fetcherRequests->fetch_add(m_client.requestCount() + m_feedClient.requestCount());
 }
 
 std::unique_ptr<Endpoint> RemoteEndpoint::openFetcher() {
@@ -151,18 +155,58 @@ void RemoteEndpoint::putLocal(const std::string& id, Json body) {
     }
 }
 
-ChangesPage RemoteEndpoint::changes(const Json& since, size_t limit, bool withBodies) {
-    Json answer = m_client.json(
-        "GET", m_dbPath + "/_changes?style=all_docs&feed=normal&since=" + sinceParam(since) +
-                   "&limit=" + std::to_string(limit) + (withBodies ? "&include_docs=true" : ""));
+namespace {
+
+// The JSON value of the last member named `key` (quotes included) in `text`, read without parsing
+// the rest: a guess at a feed's trailing "last_seq"/"pending" (a document could hold the same
+// key), so callers must confirm it against the parsed answer. Only numbers and strings.
+std::optional<Json> trailingMember(std::string_view text, std::string_view key) {
+    size_t at = text.rfind(key);
+    if (at == std::string_view::npos) return std::nullopt;
+    size_t i = at + key.size();
+    auto skipSpace = [&] {
+        while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
+    };
+    skipSpace();
+    if (i >= text.size() || text[i] != ':') return std::nullopt;
+    ++i;
+    skipSpace();
+    size_t end = i;
+    if (end < text.size() && text[end] == '"') {
+        for (++end; end < text.size() && text[end] != '"'; end += text[end] == '\\' ? 2 : 1) {
+        }
+        if (end >= text.size()) return std::nullopt;
+        ++end;
+    } else {
+        while (end < text.size() && (std::isdigit(static_cast<unsigned char>(text[end])) ||
+                                     std::string_view("+-.eE").find(text[end]) != std::string_view::npos))
+            ++end;
+    }
+    if (end == i) return std::nullopt;
+    Json value = Json::parse(text.substr(i, end - i), nullptr, false);
+    if (value.is_discarded() || !(value.is_string() || value.is_number())) return std::nullopt;
+    return value;
+}
+
+// Where the page in `text` probably ends, when a next page probably exists (see trailingMember).
+std::optional<Json> likelyNextSince(std::string_view text, const Json& since) {
+    auto last = trailingMember(text, "\"last_seq\"");
+    if (!last || *last == since) return std::nullopt;  // nothing read, or no last_seq
+    if (auto pending = trailingMember(text, "\"pending\""); pending && *pending == 0) return std::nullopt;
+    return last;
+}
+
+ChangesPage parseChangesPage(const JsonText& text, const Json& since, bool withBodies,
+                             const std::string& displayName) {
+    Json answer = text.parse();
     if (!answer.is_object() || !answer.contains("results") || !answer["results"].is_array())
-        throw SyncError(ErrorKind::Protocol, displayName() + "/_changes: the answer has no \"results\" list");
+        throw SyncError(ErrorKind::Protocol, displayName + "/_changes: the answer has no \"results\" list");
     ChangesPage page;
     page.results.reserve(answer["results"].size());
     for (auto& row : answer["results"]) {
         if (!row.is_object() || !row.contains("id") || !row["id"].is_string() || !row.contains("changes"))
             throw SyncError(ErrorKind::Protocol,
-                            displayName() + "/_changes: a row lacks \"id\" or \"changes\"");
+                            displayName + "/_changes: a row lacks \"id\" or \"changes\"");
         ChangeEntry entry;
         entry.seq = row.value("seq", Json());
         entry.id = row["id"].get<std::string>();
@@ -179,6 +223,63 @@ ChangesPage RemoteEndpoint::changes(const Json& since, size_t limit, bool withBo
     if (answer.contains("pending") && answer["pending"].is_number_unsigned())
         page.pending = answer["pending"].get<uint64_t>();
     return page;
+}
+
+}  // namespace
+
+std::string RemoteEndpoint::changesPath(const Json& since, size_t limit, bool withBodies) const {
+    return m_dbPath + "/_changes?style=all_docs&feed=normal&since=" + sinceParam(since) +
+           "&limit=" + std::to_string(limit) + (withBodies ? "&include_docs=true" : "");
+}
+
+void RemoteEndpoint::readAhead(bool on) {
+    m_readAhead = on;
+    if (!on) m_ahead.reset();  // waits for a page still on its way
+}
+
+void RemoteEndpoint::startReadAhead(const Json& since, size_t limit, bool withBodies) {
+    auto arrived = std::make_shared<std::promise<std::optional<Json>>>();
+    PageAhead ahead;
+    ahead.since = since;
+    ahead.limit = limit;
+    ahead.withBodies = withBodies;
+    ahead.arrived = arrived->get_future().share();
+    ahead.page = std::async(std::launch::async, [this, arrived, since, limit, withBodies] {
+        JsonText text;
+        try {
+            text = m_feedClient.text("GET", changesPath(since, limit, withBodies));
+        } catch (...) {
+            arrived->set_exception(std::current_exception());
+            throw;
+        }
+        arrived->set_value(likelyNextSince(text.body, since));
+        return parseChangesPage(text, since, withBodies, displayName());
+    });
+    m_ahead = std::move(ahead);
+}
+
+ChangesPage RemoteEndpoint::changes(const Json& since, size_t limit, bool withBodies) {
+    std::optional<PageAhead> ahead = std::move(m_ahead);
+    m_ahead.reset();
+    if (ahead && ahead->since == since && ahead->limit == limit && (ahead->withBodies || !withBodies)) {
+        std::optional<Json> next;
+        try {
+            next = ahead->arrived.get();
+        } catch (...) {
+            ahead->page.wait();
+            throw;
+        }
+        if (next && m_readAhead) startReadAhead(*next, limit, withBodies);
+        ChangesPage page = ahead->page.get();
+        if (!withBodies)
+            for (auto& row : page.results) row.doc = Json();
+        return page;
+    }
+    ahead.reset();  // a page nobody asked for: wait for it and drop it
+    JsonText text = m_client.text("GET", changesPath(since, limit, withBodies));
+    if (m_readAhead)
+        if (auto next = likelyNextSince(text.body, since)) startReadAhead(*next, limit, withBodies);
+    return parseChangesPage(text, since, withBodies, displayName());
 }
 
 bool RemoteEndpoint::waitForChanges(const Json& since, std::chrono::milliseconds timeout) {

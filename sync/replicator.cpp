@@ -399,8 +399,10 @@ ReplicationResult Replicator::run() {
                          [&] { return m_source.changes(from, m_options.batchSize, bodies); });
     };
     // With a checkpointer the main connection serves only the feed, so the next page is asked
-    // for while this one is compared and dispatched.
+    // for while this one is compared and dispatched, and the source may even ask for it as soon
+    // as this one has arrived (read-ahead), before it is parsed.
     std::future<ChangesPage> nextPage;
+    if (checkpointer) m_source.readAhead(true);
     try {
         for (;;) {
             ChangesPage page = nextPage.valid() ? nextPage.get() : readPage(since, withBodies);
@@ -483,6 +485,7 @@ ReplicationResult Replicator::run() {
             m_wake.notify_all();
         }
         if (nextPage.valid()) nextPage.wait();
+        m_source.readAhead(false);
         for (auto& batch : inFlight)
             if (batch.fetched.wait_for(std::chrono::seconds(0)) != std::future_status::deferred)
                 batch.fetched.wait();
@@ -490,6 +493,7 @@ ReplicationResult Replicator::run() {
             writing.wait();
         throw;
     }
+    m_source.readAhead(false);
     {
         std::lock_guard lock(m_mutex);
         m_fetchers.clear();
