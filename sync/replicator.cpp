@@ -309,11 +309,14 @@ ReplicationResult Replicator::run() {
     Json since = startSeq;
     update([&](ReplicationProgress& p) { p.lastSeq = startSeq; });
 
-    // The pipeline: the changes feed and revs_diff are read here; each batch's revisions are
-    // fetched on a connection of its own (up to kFetchAhead batches in flight, when the target
-    // takes concurrent writes and the source can open more connections); batches then pass
-    // crossDevice() and are written strictly in feed order, one write in flight, and each batch's
-    // checkpoint is written only after it and every earlier batch are written.
+    // The pipeline: the changes feed and revs_diff are read here. When the target takes
+    // concurrent writes and the source can open more connections, each batch is handed to a task
+    // of its own that fetches its revisions on one of kFetchAhead connections, then waits for the
+    // batch before it, passes crossDevice(), writes and saves the batch's checkpoint (the source's
+    // on a connection of its own): batches are written strictly in feed order, each as soon as it
+    // and every earlier batch have arrived, one write in flight, and a checkpoint never covers a
+    // batch not yet written. Otherwise each batch is fetched here and written (on another thread
+    // when the target allows) while the next page is read, its checkpoint saved here.
     constexpr size_t kFetchAhead = 2;
     const bool overlap = m_target.concurrentWrites();
     std::vector<std::unique_ptr<Endpoint>> fetchers;
@@ -322,10 +325,8 @@ ReplicationResult Replicator::run() {
         if (!fetcher) break;
         fetchers.push_back(std::move(fetcher));
     }
-    // With fetchers, a batch's checkpoint is saved by the writing thread right after the batch,
-    // the source's on a connection of its own, so that this loop and the fetches never wait in
-    // line behind it; without, here as before.
     std::unique_ptr<Endpoint> checkpointer = fetchers.empty() ? nullptr : m_source.openFetcher();
+    if (!checkpointer) fetchers.clear();
     {
         std::lock_guard lock(m_mutex);
         for (auto& fetcher : fetchers) {
@@ -337,19 +338,6 @@ ReplicationResult Replicator::run() {
             if (m_cancelled.load()) checkpointer->cancel();
         }
     }
-    struct Batch {
-        std::future<FetchResult> fetched;
-        Json seq;
-    };
-    std::deque<Batch> inFlight;
-    size_t nextFetcher = 0;
-    std::future<void> writing;
-    Json writingSeq;
-    auto settle = [&] {
-        if (!writing.valid()) return;
-        writing.get();
-        if (!checkpointer) writeCheckpoint(writingSeq, startSeq, m_source);
-    };
     // `ready` are the revisions that came with the feed; the rest are fetched from `endpoint`.
     auto fetchBatch = [this](Endpoint& endpoint, std::vector<std::pair<std::string, std::string>> missing,
                              std::vector<Json> ready) {
@@ -366,29 +354,69 @@ ReplicationResult Replicator::run() {
         fetched.docs = std::move(ready);
         return fetched;
     };
-    auto writeOldest = [&] {
-        Batch batch = std::move(inFlight.front());
-        inFlight.pop_front();
-        std::vector<Json> docs = crossDevice(batch.fetched.get().docs);
-        settle();
-        auto write = [this, docs = std::move(docs), seq = batch.seq, &startSeq, &checkpointer] {
-            if (!docs.empty()) {
-                auto failed = withRetry("writing documents", [&] { return m_target.writeRevisions(docs); });
-                update([&](ReplicationProgress& p) {
-                    p.docsWritten += docs.size() - std::min(docs.size(), failed.size());
-                    p.docFailures += failed.size();
-                });
+    auto writeBatch = [this](const std::vector<Json>& docs) {
+        if (docs.empty()) return;
+        auto failed = withRetry("writing documents", [&] { return m_target.writeRevisions(docs); });
+        update([&](ReplicationProgress& p) {
+            p.docsWritten += docs.size() - std::min(docs.size(), failed.size());
+            p.docFailures += failed.size();
+        });
+    };
+
+    // Without fetchers: the write in flight and the seq its checkpoint will record.
+    std::future<void> writing;
+    Json writingSeq;
+    auto settle = [&] {
+        if (!writing.valid()) return;
+        writing.get();
+        writeCheckpoint(writingSeq, startSeq, m_source);
+    };
+    // With fetchers: the tasks of the batches not yet written (in feed order), and for each
+    // fetcher, when the fetch last handed to it is done (then it may take the next).
+    std::deque<std::shared_future<void>> unwritten;
+    std::vector<std::shared_future<void>> fetcherFree(fetchers.size());
+    size_t nextFetcher = 0;
+    auto dispatch = [&](std::vector<std::pair<std::string, std::string>> missing, std::vector<Json> ready,
+                        const Json& seq) {
+        if (fetchers.empty()) {
+            std::vector<Json> docs =
+                crossDevice(fetchBatch(m_source, std::move(missing), std::move(ready)).docs);
+            settle();
+            writingSeq = seq;
+            writing = std::async(overlap ? std::launch::async : std::launch::deferred,
+                                 [&writeBatch, docs = std::move(docs)] { writeBatch(docs); });
+            if (!overlap) settle();
+            return;
+        }
+        size_t slot = nextFetcher++ % fetchers.size();
+        if (fetcherFree[slot].valid()) fetcherFree[slot].get();  // rethrows that fetch's failure
+        while (unwritten.size() > fetchers.size()) {             // at most kFetchAhead + 1 batches held
+            unwritten.front().get();
+            unwritten.pop_front();
+        }
+        auto fetched = std::make_shared<std::promise<void>>();
+        fetcherFree[slot] = fetched->get_future().share();
+        std::shared_future<void> previous = unwritten.empty() ? std::shared_future<void>() : unwritten.back();
+        auto task = [this, &fetchBatch, &writeBatch, &startSeq, &checkpointer, &fetcher = *fetchers[slot],
+                     fetched, previous, missing = std::move(missing), ready = std::move(ready),
+                     seq]() mutable {
+            FetchResult result;
+            try {
+                result = fetchBatch(fetcher, std::move(missing), std::move(ready));
+                fetched->set_value();
+            } catch (...) {
+                fetched->set_exception(std::current_exception());
+                throw;
             }
-            if (checkpointer) writeCheckpoint(seq, startSeq, *checkpointer);
+            if (previous.valid()) previous.get();  // an earlier batch that failed stops this one
+            writeBatch(crossDevice(std::move(result.docs)));
+            writeCheckpoint(seq, startSeq, *checkpointer);
         };
-        writingSeq = batch.seq;
-        writing = overlap ? std::async(std::launch::async, std::move(write))
-                          : std::async(std::launch::deferred, std::move(write));
-        if (!overlap) settle();
+        unwritten.push_back(std::async(std::launch::async, std::move(task)).share());
     };
     auto drain = [&] {
-        while (!inFlight.empty()) writeOldest();
         settle();
+        for (; !unwritten.empty(); unwritten.pop_front()) unwritten.front().get();
     };
     // A remote source is asked for the bodies with the feed while at least a quarter of a page's
     // rows turn out to be missing first-generation revisions (a first pull, new documents);
@@ -458,18 +486,7 @@ ReplicationResult Replicator::run() {
             // A short page ends the feed; so does "pending": 0 when the peer reports it.
             bool more = page.pending ? *page.pending > 0 : page.results.size() >= m_options.batchSize;
             if (more && checkpointer) nextPage = std::async(std::launch::async, readPage, since, withBodies);
-            if (fetchers.empty()) {
-                inFlight.push_back({std::async(std::launch::deferred, fetchBatch, std::ref(m_source),
-                                               std::move(missing), std::move(fromFeed)),
-                                    since});
-                writeOldest();
-            } else {
-                while (inFlight.size() >= fetchers.size()) writeOldest();
-                Endpoint& fetcher = *fetchers[nextFetcher++ % fetchers.size()];
-                inFlight.push_back({std::async(std::launch::async, fetchBatch, std::ref(fetcher),
-                                               std::move(missing), std::move(fromFeed)),
-                                    since});
-            }
+            dispatch(std::move(missing), std::move(fromFeed), since);
             if (!more) {
                 drain();
                 break;
@@ -486,9 +503,7 @@ ReplicationResult Replicator::run() {
         }
         if (nextPage.valid()) nextPage.wait();
         m_source.readAhead(false);
-        for (auto& batch : inFlight)
-            if (batch.fetched.wait_for(std::chrono::seconds(0)) != std::future_status::deferred)
-                batch.fetched.wait();
+        for (auto& task : unwritten) task.wait();
         if (writing.valid() && writing.wait_for(std::chrono::seconds(0)) != std::future_status::deferred)
             writing.wait();
         throw;

@@ -4,6 +4,8 @@
 // only written batches, from which a second run completes the copy.
 #include <catch2/catch.hpp>
 
+#include <atomic>
+#include <functional>
 #include <thread>
 
 #include "support/process.h"
@@ -97,6 +99,83 @@ TEST_CASE("a cancelled pull with fetch-ahead checkpoints only written batches, t
     sync::Replicator resumed(again, target, options);
     auto result = resumed.run();
     CHECK(result.startSeq == sourceLog["source_last_seq"]);
+    CHECK(result.progress.docFailures == 0);
+    CHECK(describeDifference(remoteSnapshot(server.port(), "source"), localSnapshot(target.database())) ==
+          "");
+}
+
+namespace {
+
+// The real source, except that its third changes page is held back until `release` holds (or 5 s
+// pass, which is then recorded): a way to see whether the replicator writes a batch before it has
+// read further pages.
+class HeldThirdPage : public sync::Endpoint {
+public:
+    HeldThirdPage(sync::RemoteEndpoint& inner, std::function<bool()> release)
+        : m_inner(inner), m_release(std::move(release)) {}
+    sync::Locality locality() const override { return m_inner.locality(); }
+    std::string identity() override { return m_inner.identity(); }
+    std::string displayName() const override { return m_inner.displayName(); }
+    Json info(bool create) override { return m_inner.info(create); }
+    std::optional<Json> getLocal(const std::string& id) override { return m_inner.getLocal(id); }
+    void putLocal(const std::string& id, Json body) override { m_inner.putLocal(id, std::move(body)); }
+    sync::ChangesPage changes(const Json& since, size_t limit, bool withBodies) override {
+        if (++m_pages == 3) {
+            auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+            while (!m_release()) {
+                if (std::chrono::steady_clock::now() > deadline) {
+                    heldInVain = true;
+                    break;
+                }
+                std::this_thread::sleep_for(std::chrono::milliseconds(2));
+            }
+        }
+        return m_inner.changes(since, limit, withBodies);
+    }
+    bool waitForChanges(const Json& since, std::chrono::milliseconds timeout) override {
+        return m_inner.waitForChanges(since, timeout);
+    }
+    storage::RevsDiffResult revsDiff(const storage::RevsDiffRequest& request) override {
+        return m_inner.revsDiff(request);
+    }
+    sync::FetchResult fetch(const std::vector<std::pair<std::string, std::string>>& idRevs) override {
+        return m_inner.fetch(idRevs);
+    }
+    std::vector<storage::BulkResult> writeRevisions(const std::vector<Json>& docs) override {
+        return m_inner.writeRevisions(docs);
+    }
+    void readAhead(bool on) override { m_inner.readAhead(on); }
+    void cancel() override { m_inner.cancel(); }
+    uint64_t requestCount() const override { return m_inner.requestCount(); }
+    bool concurrentWrites() const override { return m_inner.concurrentWrites(); }
+    std::unique_ptr<sync::Endpoint> openFetcher() override { return m_inner.openFetcher(); }
+
+    std::atomic<bool> heldInVain{false};
+
+private:
+    sync::RemoteEndpoint& m_inner;
+    std::function<bool()> m_release;
+    std::atomic<int> m_pages{0};
+};
+
+}  // namespace
+
+TEST_CASE("with fetch-ahead a batch is written as soon as it and every earlier batch have arrived",
+          "[sync][pouchdb][pipeline]") {
+    test::PouchDbServer server;
+    putRemote(server.port(), "source", makeDataset(600));
+    test::TempDir dir("kenes-fetch-ahead");
+    auto store = storage::Store::open(dir.path());
+    sync::RemoteEndpoint remote(server.url() + "/source");
+    sync::LocalEndpoint target(store->database("copy", true));
+    // The third page comes only once the first batch is in the target: a replicator that writes
+    // a batch only when later ones are dispatched would wait for it in vain.
+    HeldThirdPage source(remote, [&] { return target.database().info().updateSeq > 0; });
+    sync::ReplicationOptions options;
+    options.batchSize = 100;
+    sync::Replicator replicator(source, target, options);
+    auto result = replicator.run();
+    CHECK_FALSE(source.heldInVain.load());
     CHECK(result.progress.docFailures == 0);
     CHECK(describeDifference(remoteSnapshot(server.port(), "source"), localSnapshot(target.database())) ==
           "");
