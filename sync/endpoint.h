@@ -81,7 +81,8 @@ public:
 
     // While on, an endpoint may ask for the page after each changes page as soon as it knows where
     // that page ends, on a connection of its own, so that the next changes() call finds it on its
-    // way; a call for any other page drops it. Off (the default) drops a page read ahead.
+    // way (read with or without bodies as the last call wanted); a call for any other page drops
+    // it. Off (the default) drops a page read ahead.
     virtual void readAhead(bool /*on*/) {}
 
     virtual void cancel() {}

@@ -261,7 +261,10 @@ void RemoteEndpoint::startReadAhead(const Json& since, size_t limit, bool withBo
 ChangesPage RemoteEndpoint::changes(const Json& since, size_t limit, bool withBodies) {
     std::optional<PageAhead> ahead = std::move(m_ahead);
     m_ahead.reset();
-    if (ahead && ahead->since == since && ahead->limit == limit && (ahead->withBodies || !withBodies)) {
+    // Bodies are an optimisation (see Endpoint::changes): a page read ahead without them serves a
+    // call that wants them (the caller fetches those revisions), one with them a call that does
+    // not (they are dropped).
+    if (ahead && ahead->since == since && ahead->limit == limit) {
         std::optional<Json> next;
         try {
             next = ahead->arrived.get();

@@ -221,7 +221,8 @@ std::vector<Json> Replicator::crossDevice(std::vector<Json> docs) {
     return out;
 }
 
-void Replicator::writeCheckpoint(const Json& seq, const Json& startSeq, Endpoint& sourceConnection) {
+void Replicator::writeCheckpoint(const Json& seq, const Json& startSeq, Endpoint* sourceConnection,
+                                 bool onTarget) {
     ReplicationProgress p = progress();
     Json entry = {{"session_id", m_sessionId},
                   {"start_time", m_startTime},
@@ -247,19 +248,23 @@ void Replicator::writeCheckpoint(const Json& seq, const Json& startSeq, Endpoint
                     {"replicator", kReplicator},
                     {"history", history}};
     };
-    if (m_sourceWritable) {
+    if (m_sourceWritable && sourceConnection) {
         Json log = makeLog(m_sourceLog);
         try {
             withRetry("saving the checkpoint on the source", [&] {
-                sourceConnection.putLocal(m_id, log);
+                sourceConnection->putLocal(m_id, log);
                 return 0;
             });
             m_sourceLog = log;
+            m_sourceBehind = false;
         } catch (const SyncError& e) {
             if (e.kind() != ErrorKind::Auth) throw;
             m_sourceWritable = false;  // a read-only source: checkpoint on the target only
         }
+    } else {
+        m_sourceBehind = m_sourceWritable;
     }
+    if (!onTarget) return;
     Json log = makeLog(m_targetLog);
     log["source_checkpoint"] = m_sourceWritable;
     withRetry("saving the checkpoint on the target", [&] {
@@ -318,6 +323,9 @@ ReplicationResult Replicator::run() {
     // batch not yet written. Otherwise each batch is fetched here and written (on another thread
     // when the target allows) while the next page is read, its checkpoint saved here.
     constexpr size_t kFetchAhead = 2;
+    // With fetchers the source's checkpoint (a request to a server that may be the bottleneck) is
+    // saved with every fourth batch only, and at the end; the target's with every batch.
+    constexpr size_t kSourceCheckpointEvery = 4;
     const bool overlap = m_target.concurrentWrites();
     std::vector<std::unique_ptr<Endpoint>> fetchers;
     while (overlap && fetchers.size() < kFetchAhead) {
@@ -369,13 +377,14 @@ ReplicationResult Replicator::run() {
     auto settle = [&] {
         if (!writing.valid()) return;
         writing.get();
-        writeCheckpoint(writingSeq, startSeq, m_source);
+        writeCheckpoint(writingSeq, startSeq, &m_source);
     };
     // With fetchers: the tasks of the batches not yet written (in feed order), and for each
     // fetcher, when the fetch last handed to it is done (then it may take the next).
     std::deque<std::shared_future<void>> unwritten;
     std::vector<std::shared_future<void>> fetcherFree(fetchers.size());
     size_t nextFetcher = 0;
+    size_t dispatched = 0;
     auto dispatch = [&](std::vector<std::pair<std::string, std::string>> missing, std::vector<Json> ready,
                         const Json& seq) {
         if (fetchers.empty()) {
@@ -394,11 +403,12 @@ ReplicationResult Replicator::run() {
             unwritten.front().get();
             unwritten.pop_front();
         }
+        bool onSource = ++dispatched % kSourceCheckpointEvery == 0;
         auto fetched = std::make_shared<std::promise<void>>();
         fetcherFree[slot] = fetched->get_future().share();
         std::shared_future<void> previous = unwritten.empty() ? std::shared_future<void>() : unwritten.back();
         auto task = [this, &fetchBatch, &writeBatch, &startSeq, &checkpointer, &fetcher = *fetchers[slot],
-                     fetched, previous, missing = std::move(missing), ready = std::move(ready),
+                     fetched, previous, onSource, missing = std::move(missing), ready = std::move(ready),
                      seq]() mutable {
             FetchResult result;
             try {
@@ -410,7 +420,7 @@ ReplicationResult Replicator::run() {
             }
             if (previous.valid()) previous.get();  // an earlier batch that failed stops this one
             writeBatch(crossDevice(std::move(result.docs)));
-            writeCheckpoint(seq, startSeq, *checkpointer);
+            writeCheckpoint(seq, startSeq, onSource ? checkpointer.get() : nullptr);
         };
         unwritten.push_back(std::async(std::launch::async, std::move(task)).share());
     };
@@ -441,7 +451,7 @@ ReplicationResult Replicator::run() {
             if (page.results.empty()) {
                 drain();
                 if (page.lastSeq != since && !page.lastSeq.is_null())
-                    writeCheckpoint(page.lastSeq, startSeq, m_source);
+                    writeCheckpoint(page.lastSeq, startSeq, checkpointer ? checkpointer.get() : &m_source);
                 break;
             }
 
@@ -509,6 +519,9 @@ ReplicationResult Replicator::run() {
         throw;
     }
     m_source.readAhead(false);
+    // The source's checkpoint may lag the target's by a few batches: bring it up to date.
+    if (m_sourceBehind)
+        writeCheckpoint(progress().lastSeq, startSeq, checkpointer ? checkpointer.get() : &m_source, false);
     {
         std::lock_guard lock(m_mutex);
         m_fetchers.clear();

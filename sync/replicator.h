@@ -88,9 +88,11 @@ private:
     auto withRetry(const char* step, F&& f, bool failFastOffline = false) -> decltype(f());
     void sleepFor(std::chrono::milliseconds delay);
     Json startingSeq(const std::optional<Json>& sourceLog, const std::optional<Json>& targetLog);
-    // Saves `seq` in the checkpoints on both sides; the source's through `sourceConnection` (the
-    // source endpoint itself or a connection of its own, so that a pipeline need not wait for it).
-    void writeCheckpoint(const Json& seq, const Json& startSeq, Endpoint& sourceConnection);
+    // Saves `seq` in the checkpoints: the source's through `sourceConnection` (the source endpoint
+    // itself or a connection of its own, so that a pipeline need not wait for it; nullptr: not
+    // this time, the source's then lags), the target's unless `onTarget` is false.
+    void writeCheckpoint(const Json& seq, const Json& startSeq, Endpoint* sourceConnection,
+                         bool onTarget = true);
     void update(const std::function<void(ReplicationProgress&)>& f);
 
     Endpoint& m_source;
@@ -101,6 +103,7 @@ private:
     std::string m_sessionId;
     std::string m_startTime;
     bool m_sourceWritable = true;
+    bool m_sourceBehind = false;  // the target's checkpoint is newer than the source's
     std::optional<Json> m_sourceLog;
     std::optional<Json> m_targetLog;
 

@@ -18,7 +18,7 @@ using namespace kenes::synctest;
 TEST_CASE("a pull with fetch-ahead connections copies every revision and counts every request",
           "[sync][pouchdb][pipeline]") {
     test::PouchDbServer server;
-    putRemote(server.port(), "source", makeDataset(2000));
+    putRemote(server.port(), "source", makeDataset(2100));
     test::TempDir dir("kenes-fetch-ahead");
     auto store = storage::Store::open(dir.path());
     sync::RemoteEndpoint source(server.url() + "/source");
@@ -29,14 +29,21 @@ TEST_CASE("a pull with fetch-ahead connections copies every revision and counts 
     sync::Replicator replicator(source, target, options);
     auto result = replicator.run();
     CHECK(result.progress.docFailures == 0);
-    CHECK(result.progress.changesRead == 2000);
-    CHECK(result.progress.docsRead == 2000 + 2000 / 5);
+    CHECK(result.progress.changesRead == 2100);
+    CHECK(result.progress.docsRead == 2100 + 2100 / 5);
     CHECK(result.progress.docsWritten == result.progress.docsRead);
     CHECK(describeDifference(remoteSnapshot(server.port(), "source"), localSnapshot(target.database())) ==
           "");
-    // 20 batches: a _changes page, a _bulk_get (on a fetch-ahead connection) and a source
-    // checkpoint each, besides the requests at the start.
-    CHECK(source.requestCount() >= 60);
+    // 21 batches: a _changes page and a _bulk_get (on a fetch-ahead connection) each, then an
+    // empty page; the source's checkpoint with every fourth batch and, as the last batch was not
+    // one of them, once more at the end; 2 requests at the start.
+    CHECK(source.requestCount() == 2 + 22 + 21 + 5 + 1);
+    // At the end both sides' checkpoints name the end of the feed.
+    Json sourceLog = getRemote(server.port(), "/source/_local/" + replicator.replicationId());
+    auto targetLog = target.getLocal(replicator.replicationId());
+    REQUIRE(targetLog);
+    CHECK(sourceLog["source_last_seq"] == (*targetLog)["source_last_seq"]);
+    CHECK(sourceLog["source_last_seq"] == getRemote(server.port(), "/source")["update_seq"]);
 
     uint64_t before = source.requestCount();
     sync::Replicator again(source, target, options);
