@@ -158,7 +158,6 @@ private:
     struct PageAhead {
         Json since;
         size_t limit = 0;
-        bool withBodies = false;
         std::shared_future<std::optional<Json>> arrived;  // the answer is in: where the next page starts
         std::future<ChangesPage> page;
     };

@@ -242,7 +242,6 @@ void RemoteEndpoint::startReadAhead(const Json& since, size_t limit, bool withBo
     PageAhead ahead;
     ahead.since = since;
     ahead.limit = limit;
-    ahead.withBodies = withBodies;
     ahead.arrived = arrived->get_future().share();
     ahead.page = std::async(std::launch::async, [this, arrived, since, limit, withBodies] {
         JsonText text;

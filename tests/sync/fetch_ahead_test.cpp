@@ -15,38 +15,52 @@
 using namespace kenes;
 using namespace kenes::synctest;
 
+namespace {
+
+// A PouchDB Server whose "source" holds makeDataset(docs), and a fresh local store's "copy" to pull
+// it into, in batches of 100.
+struct PullSetup {
+    explicit PullSetup(int docs) {
+        putRemote(server.port(), "source", makeDataset(docs));
+        options.batchSize = 100;
+    }
+    std::string sourceUrl() const { return server.url() + "/source"; }
+    Snapshot sourceSnapshot() const { return remoteSnapshot(server.port(), "source"); }
+
+    test::PouchDbServer server;
+    test::TempDir dir{"kenes-fetch-ahead"};
+    std::unique_ptr<storage::Store> store = storage::Store::open(dir.path());
+    sync::LocalEndpoint target{store->database("copy", true)};
+    sync::ReplicationOptions options;
+};
+
+}  // namespace
+
 TEST_CASE("a pull with fetch-ahead connections copies every revision and counts every request",
           "[sync][pouchdb][pipeline]") {
-    test::PouchDbServer server;
-    putRemote(server.port(), "source", makeDataset(2100));
-    test::TempDir dir("kenes-fetch-ahead");
-    auto store = storage::Store::open(dir.path());
-    sync::RemoteEndpoint source(server.url() + "/source");
-    sync::LocalEndpoint target(store->database("copy", true));
-    sync::ReplicationOptions options;
-    options.batchSize = 100;
+    PullSetup pull(2100);
+    sync::RemoteEndpoint source(pull.sourceUrl());
 
-    sync::Replicator replicator(source, target, options);
+    sync::Replicator replicator(source, pull.target, pull.options);
     auto result = replicator.run();
     CHECK(result.progress.docFailures == 0);
     CHECK(result.progress.changesRead == 2100);
     CHECK(result.progress.docsRead == 2100 + 2100 / 5);
     CHECK(result.progress.docsWritten == result.progress.docsRead);
-    CHECK(describeDifference(remoteSnapshot(server.port(), "source"), localSnapshot(target.database())) ==
-          "");
+    CHECK(describeDifference(pull.sourceSnapshot(), localSnapshot(pull.target.database())) == "");
     // 21 batches: a _changes page and a _bulk_get (on a fetch-ahead connection) each, then an
     // empty page; the source's checkpoint with every fourth batch and, as the last batch was not
     // one of them, once more at the end; 2 requests at the start.
     CHECK(source.requestCount() == 2 + 22 + 21 + 5 + 1);
     // At the end both sides' checkpoints name the end of the feed.
-    Json sourceLog = getRemote(server.port(), "/source/_local/" + replicator.replicationId());
-    auto targetLog = target.getLocal(replicator.replicationId());
+    Json sourceLog = getRemote(pull.server.port(), "/source/_local/" + replicator.replicationId());
+    auto targetLog = pull.target.getLocal(replicator.replicationId());
     REQUIRE(targetLog);
     CHECK(sourceLog["source_last_seq"] == (*targetLog)["source_last_seq"]);
-    CHECK(sourceLog["source_last_seq"] == getRemote(server.port(), "/source")["update_seq"]);
+    CHECK(sourceLog["source_last_seq"] == getRemote(pull.server.port(), "/source")["update_seq"]);
 
     uint64_t before = source.requestCount();
-    sync::Replicator again(source, target, options);
+    sync::Replicator again(source, pull.target, pull.options);
     auto noop = again.run();
     CHECK(noop.progress.docsRead == 0);
     CHECK(source.requestCount() - before == 3);  // info, the checkpoint, one empty _changes page
@@ -54,16 +68,10 @@ TEST_CASE("a pull with fetch-ahead connections copies every revision and counts 
 
 TEST_CASE("a cancelled pull with fetch-ahead checkpoints only written batches, then resumes",
           "[sync][pouchdb][pipeline]") {
-    test::PouchDbServer server;
-    putRemote(server.port(), "source", makeDataset(3000));
-    test::TempDir dir("kenes-fetch-ahead");
-    auto store = storage::Store::open(dir.path());
-    sync::RemoteEndpoint source(server.url() + "/source");
-    sync::LocalEndpoint target(store->database("copy", true));
-    sync::ReplicationOptions options;
-    options.batchSize = 100;
+    PullSetup pull(3000);
+    sync::RemoteEndpoint source(pull.sourceUrl());
 
-    sync::Replicator replicator(source, target, options);
+    sync::Replicator replicator(source, pull.target, pull.options);
     std::thread canceller([&] {
         while (replicator.progress().docsWritten < 500)
             std::this_thread::sleep_for(std::chrono::milliseconds(1));
@@ -77,14 +85,14 @@ TEST_CASE("a cancelled pull with fetch-ahead checkpoints only written batches, t
     REQUIRE(replicator.progress().changesRead < 3000);
 
     // Both sides' checkpoints name a seq up to which every change is in the local store. They may
-    // differ by a batch (cancelled between saving the source's and the target's); the resume
-    // starts from the source's, as CouchDB does when both come from the same session.
-    auto targetLog = target.getLocal(replicator.replicationId());
+    // differ by up to four batches (the source's is saved with every fourth); the resume starts
+    // from the source's, as CouchDB does when both come from the same session.
+    auto targetLog = pull.target.getLocal(replicator.replicationId());
     REQUIRE(targetLog);
-    Json sourceLog = getRemote(server.port(), "/source/_local/" + replicator.replicationId());
+    Json sourceLog = getRemote(pull.server.port(), "/source/_local/" + replicator.replicationId());
     REQUIRE(sourceLog.contains("source_last_seq"));
     REQUIRE(sourceLog["session_id"] == (*targetLog)["session_id"]);
-    Json feed = getRemote(server.port(), "/source/_changes?style=all_docs");
+    Json feed = getRemote(pull.server.port(), "/source/_changes?style=all_docs");
     for (const Json& checkpointed : {(*targetLog)["source_last_seq"], sourceLog["source_last_seq"]}) {
         INFO("checkpointed seq " << checkpointed.dump());
         storage::RevsDiffRequest upToCheckpoint;
@@ -99,16 +107,15 @@ TEST_CASE("a cancelled pull with fetch-ahead checkpoints only written batches, t
         }
         REQUIRE(reached);
         CHECK(upToCheckpoint.size() >= 100);
-        CHECK(target.revsDiff(upToCheckpoint).empty());
+        CHECK(pull.target.revsDiff(upToCheckpoint).empty());
     }
 
-    sync::RemoteEndpoint again(server.url() + "/source");  // cancel() stops an endpoint for good
-    sync::Replicator resumed(again, target, options);
+    sync::RemoteEndpoint again(pull.sourceUrl());  // cancel() stops an endpoint for good
+    sync::Replicator resumed(again, pull.target, pull.options);
     auto result = resumed.run();
     CHECK(result.startSeq == sourceLog["source_last_seq"]);
     CHECK(result.progress.docFailures == 0);
-    CHECK(describeDifference(remoteSnapshot(server.port(), "source"), localSnapshot(target.database())) ==
-          "");
+    CHECK(describeDifference(pull.sourceSnapshot(), localSnapshot(pull.target.database())) == "");
 }
 
 namespace {
@@ -169,21 +176,14 @@ private:
 
 TEST_CASE("with fetch-ahead a batch is written as soon as it and every earlier batch have arrived",
           "[sync][pouchdb][pipeline]") {
-    test::PouchDbServer server;
-    putRemote(server.port(), "source", makeDataset(600));
-    test::TempDir dir("kenes-fetch-ahead");
-    auto store = storage::Store::open(dir.path());
-    sync::RemoteEndpoint remote(server.url() + "/source");
-    sync::LocalEndpoint target(store->database("copy", true));
+    PullSetup pull(600);
+    sync::RemoteEndpoint remote(pull.sourceUrl());
     // The third page comes only once the first batch is in the target: a replicator that writes
     // a batch only when later ones are dispatched would wait for it in vain.
-    HeldThirdPage source(remote, [&] { return target.database().info().updateSeq > 0; });
-    sync::ReplicationOptions options;
-    options.batchSize = 100;
-    sync::Replicator replicator(source, target, options);
+    HeldThirdPage source(remote, [&] { return pull.target.database().info().updateSeq > 0; });
+    sync::Replicator replicator(source, pull.target, pull.options);
     auto result = replicator.run();
     CHECK_FALSE(source.heldInVain.load());
     CHECK(result.progress.docFailures == 0);
-    CHECK(describeDifference(remoteSnapshot(server.port(), "source"), localSnapshot(target.database())) ==
-          "");
+    CHECK(describeDifference(pull.sourceSnapshot(), localSnapshot(pull.target.database())) == "");
 }
